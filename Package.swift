@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// camvideo: Grad-CAM for video. One-way layers (see ../shared/STYLE.md):
+//   CVideoShim (C, FFmpeg) ─► VideoIO ─┐
+//   COpenBLAS ─► Engine ───────────────┴─► camvideo (CLI)
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+  name: "camvideo",
+  products: [
+    .executable(name: "camvideo", targets: ["camvideo"]),
+    .library(name: "VideoIO", targets: ["VideoIO"]),
+    .library(name: "Engine", targets: ["Engine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+  ],
+  targets: [
+    // Debian's FFmpeg 5.1 (libavformat, libavcodec, libswscale, libswresample, libavutil,
+    // libavdevice), found by pkg-config. Only the shim includes its headers.
+    .systemLibrary(
+      name: "CFFmpeg",
+      pkgConfig: "libavformat",
+      providers: [
+        .apt([
+          "libavformat-dev", "libavcodec-dev", "libswscale-dev", "libswresample-dev",
+          "libavutil-dev", "libavdevice-dev",
+        ])
+      ]
+    ),
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // The narrow C boundary: opaque handles and cv_<object>_<verb>() functions.
+    .target(
+      name: "CVideoShim",
+      dependencies: ["CFFmpeg"],
+      cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"])],
+      linkerSettings: [
+        .linkedLibrary("avdevice"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
+        .linkedLibrary("swscale"), .linkedLibrary("swresample"), .linkedLibrary("avutil"),
+      ]
+    ),
+    .target(
+      name: "VideoIO",
+      dependencies: ["CVideoShim", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "Engine",
+      dependencies: ["COpenBLAS"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "camvideo",
+      dependencies: [
+        "VideoIO", "Engine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Locating fixtures, generated media, ../shared and the built binary; running ffprobe.
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"]),
+  ]
+)

@@ -1,0 +1,42 @@
+// Shared between the shim's .c files; never seen by Swift.
+#ifndef CVSHIM_INTERNAL_H
+#define CVSHIM_INTERNAL_H
+
+#include <libavformat/avformat.h>
+#include <libavutil/dict.h>
+#include <stdint.h>
+
+#include "cvshim.h"
+
+void cv_register_devices(void);
+
+/// Log messages FFmpeg emits about a demuxer or decoder whose `opaque` is a cv_log_sink are
+/// counted there (and still printed when FFmpeg's log level asks for it).
+typedef struct cv_log_sink {
+  uint32_t magic;               // CV_LOG_SINK_MAGIC
+  _Atomic int64_t errors;
+  _Atomic int claimed;          // first_message written
+  char first_message[160];
+} cv_log_sink;
+#define CV_LOG_SINK_MAGIC 0x63766c67u
+/// Installs the counting log callback (once per process).
+void cv_install_log_callback(void);
+int cv_options_copy_dict(const cv_options *opts, AVDictionary **dst);
+void cv_copy_name(char *dst, size_t size, const char *src);
+double cv_ts_seconds(int64_t ts, AVRational tb);
+
+/// An audio packet in flight, plus the time base its timestamps use.
+struct cv_packet {
+  AVPacket *pkt;
+  AVRational time_base;
+};
+
+/// What an output needs to carry an input's audio stream.
+const AVCodecParameters *cv_input_audio_params(const cv_input *in, AVRational *time_base);
+
+/// Rotates/mirrors a packed RGB24 image: `rotation` clockwise degrees (0/90/180/270), `hflip`
+/// applied after rotation. dst must be (rotation 90/270 ? h x w : w x h).
+void cv_rgb_transform(const uint8_t *src, int w, int h, int src_stride, uint8_t *dst,
+                      int dst_stride, int rotation, int hflip);
+
+#endif
