@@ -63,6 +63,10 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Speed of the video layer next to the ffmpeg CLI (make bench).
+    .executableTarget(
+      name: "camvideo-bench-video", dependencies: ["VideoIO"], path: "Benchmarks/VideoIOBench",
+      swiftSettings: swiftSettings),
     // Locating fixtures, generated media, ../shared and the built binary; running ffprobe.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),

@@ -1,0 +1,44 @@
+# camvideo's everyday commands. `make test` is the README's test command, and what CI runs.
+#
+#   make build   release build of everything (.build/release/camvideo)
+#   make test    test media into .build/test-media, then the debug build and `swift test`
+#   make asan    the same tests under AddressSanitizer (separate build folder .build-asan)
+#   make bench   decode/encode speed against the ffmpeg CLI (scripts/bench-video.sh)
+#   make media   only the test media
+#   make clean   remove the build folders and the test media
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+# Swift 6.3: on PATH, else where this machine kind installs it.
+SWIFT ?= $(or $(shell command -v swift 2>/dev/null),/opt/swift/usr/bin/swift)
+MEDIA := $(abspath .build/test-media)
+ASAN := --sanitize=address --scratch-path .build-asan
+
+.PHONY: build test asan bench media clean
+
+build:
+	$(SWIFT) build -c release
+
+media:
+	scripts/make-test-media.sh $(MEDIA)
+
+# The tests run the built binary; they find it through CAMVIDEO_BIN.
+test: media
+	$(SWIFT) build
+	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
+	CAMVIDEO_BIN="$$($(SWIFT) build --show-bin-path)/camvideo" \
+	$(SWIFT) test
+
+asan: media
+	$(SWIFT) build $(ASAN)
+	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
+	CAMVIDEO_BIN="$$($(SWIFT) build $(ASAN) --show-bin-path)/camvideo" \
+	$(SWIFT) test $(ASAN)
+
+bench: build
+	scripts/bench-video.sh
+
+clean:
+	rm -rf .build .build-asan
