@@ -35,6 +35,7 @@ asan: media
 	$(SWIFT) build $(ASAN)
 	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
 	CAMVIDEO_BIN="$$($(SWIFT) build $(ASAN) --show-bin-path)/camvideo" \
+	LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp):print_suppressions=0 \
 	$(SWIFT) test $(ASAN)
 
 bench: build

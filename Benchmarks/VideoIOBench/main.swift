@@ -52,11 +52,15 @@ func run(_ args: [String]) throws {
 }
 
 let o = Options(CommandLine.arguments)
-let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("camvideo-bench-\(getpid())")
+let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
+  "camvideo-bench-\(getpid())")
 try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: tmp) }
 let threads = "\(o.threads)"
-let x264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-threads", threads]
+let x264 = [
+  "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-threads",
+  threads,
+]
 
 // Frames in memory for the encode job, and as a raw file for the CLI's.
 let probe = try VideoReader(o.clip, options: InputOptions(decoderThreads: o.threads))
@@ -69,7 +73,9 @@ let handle = try FileHandle(forWritingTo: raw)
 for f in frames { handle.write(Data(f.image.pixels)) }
 try handle.close()
 let n = Double(frames.count)
-print("clip: \(o.clip) — \(info.codec) \(info.pixelFormat) \(info.width)x\(info.height), \(frames.count) frames; threads \(o.threads); median of \(o.repeats)")
+print(
+  "clip: \(o.clip) — \(info.codec) \(info.pixelFormat) \(info.width)x\(info.height), \(frames.count) frames; threads \(o.threads); median of \(o.repeats)"
+)
 
 @MainActor func ours(decode: Bool, encode: Bool) throws {
   let settings = OutputSettings(codec: "libx264", crf: 23, threads: o.threads)
@@ -79,7 +85,9 @@ print("clip: \(o.clip) — \(info.codec) \(info.pixelFormat) \(info.width)x\(inf
     while try r.nextFrame() != nil {}
     return
   }
-  let w = try VideoWriter(out, width: info.width, height: info.height, timeBase: info.timeBase, frameRate: info.effectiveFrameRate, settings: settings)
+  let w = try VideoWriter(
+    out, width: info.width, height: info.height, timeBase: info.timeBase,
+    frameRate: info.effectiveFrameRate, settings: settings)
   if decode {
     let r = try VideoReader(o.clip, options: InputOptions(decoderThreads: o.threads))
     while let f = try r.nextFrame() { try w.write(f.image, pts: f.pts ?? Int64(f.index)) }
@@ -92,24 +100,44 @@ print("clip: \(o.clip) — \(info.codec) \(info.pixelFormat) \(info.width)x\(inf
 let cliOut = tmp.appendingPathComponent("cli.mp4").path
 let ff = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
 let jobs: [(String, @MainActor () throws -> Void, [String])] = [
-  ("decode", { try ours(decode: true, encode: false) },
-   ff + ["-threads", threads, "-i", o.clip, "-an", "-filter_threads", threads, "-f", "rawvideo", "-pix_fmt", "rgb24", "/dev/null"]),
-  ("encode", { try ours(decode: false, encode: true) },
-   ff + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(info.width)x\(info.height)", "-r", "\(info.effectiveFrameRate)",
-         "-i", raw.path, "-filter_threads", threads] + x264 + [cliOut]),
-  ("transcode", { try ours(decode: true, encode: true) },
-   ff + ["-threads", threads, "-i", o.clip, "-an", "-filter_threads", threads, "-vf", "format=rgb24"] + x264 + [cliOut]),
+  (
+    "decode", { try ours(decode: true, encode: false) },
+    ff + [
+      "-threads", threads, "-i", o.clip, "-an", "-filter_threads", threads, "-f", "rawvideo",
+      "-pix_fmt", "rgb24", "/dev/null",
+    ]
+  ),
+  (
+    "encode", { try ours(decode: false, encode: true) },
+    ff + [
+      "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(info.width)x\(info.height)", "-r",
+      "\(info.effectiveFrameRate)",
+      "-i", raw.path, "-filter_threads", threads,
+    ] + x264 + [cliOut]
+  ),
+  (
+    "transcode", { try ours(decode: true, encode: true) },
+    ff + [
+      "-threads", threads, "-i", o.clip, "-an", "-filter_threads", threads, "-vf", "format=rgb24",
+    ] + x264 + [cliOut]
+  ),
 ]
 
-func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+func pad(_ s: String, _ n: Int) -> String {
+  s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
+}
 print("job       " + pad("camvideo fps", 13) + pad("ffmpeg fps", 12) + pad("ratio", 8))
 for (name, body, cli) in jobs {
-  var a: [Double] = [], b: [Double] = []
+  var a: [Double] = []
+  var b: [Double] = []
   for _ in 0..<o.repeats {  // interleaved, so load on the shared machine hits both alike
     a.append(try seconds(body))
     b.append(try seconds { try run(cli) })
   }
-  let fa = n / median(a), fb = n / median(b)
+  let fa = n / median(a)
+  let fb = n / median(b)
   let label = name.padding(toLength: 10, withPad: " ", startingAt: 0)
-  print(label + pad(String(format: "%.1f", fa), 13) + pad(String(format: "%.1f", fb), 12) + pad(String(format: "%.2fx", fa / fb), 8))
+  print(
+    label + pad(String(format: "%.1f", fa), 13) + pad(String(format: "%.1f", fb), 12)
+      + pad(String(format: "%.2fx", fa / fb), 8))
 }

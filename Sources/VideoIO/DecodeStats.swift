@@ -26,7 +26,8 @@ public struct DecodeStats: Sendable, Equatable {
 
   /// True when anything went wrong that the user should hear about.
   public var isDamaged: Bool {
-    decodeErrors > 0 || corruptFrames > 0 || readErrors > 0 || corruptPackets > 0 || loggedErrors > 0
+    decodeErrors > 0 || corruptFrames > 0 || readErrors > 0 || corruptPackets > 0
+      || loggedErrors > 0
       || isShort
   }
 
@@ -38,10 +39,18 @@ public struct DecodeStats: Sendable, Equatable {
     guard isDamaged else { return nil }
     var parts: [String] = []
     if readErrors > 0 { parts.append("the file ends early or is unreadable past a point") }
-    if decodeErrors > 0 { parts.append("\(decodeErrors) damaged packet\(decodeErrors == 1 ? "" : "s") skipped") }
-    if corruptFrames > 0 { parts.append("\(corruptFrames) frame\(corruptFrames == 1 ? "" : "s") decoded with errors") }
-    if corruptPackets > 0 { parts.append("\(corruptPackets) corrupt packet\(corruptPackets == 1 ? "" : "s")") }
-    if loggedErrors > 0 && parts.isEmpty { parts.append("\(loggedErrors) error\(loggedErrors == 1 ? "" : "s") reported") }
+    if decodeErrors > 0 {
+      parts.append("\(decodeErrors) damaged packet\(decodeErrors == 1 ? "" : "s") skipped")
+    }
+    if corruptFrames > 0 {
+      parts.append("\(corruptFrames) frame\(corruptFrames == 1 ? "" : "s") decoded with errors")
+    }
+    if corruptPackets > 0 {
+      parts.append("\(corruptPackets) corrupt packet\(corruptPackets == 1 ? "" : "s")")
+    }
+    if loggedErrors > 0 && parts.isEmpty {
+      parts.append("\(loggedErrors) error\(loggedErrors == 1 ? "" : "s") reported")
+    }
     if isShort { parts.append("the container lists \(framesInContainer) frames") }
     var text = "damaged input: " + parts.joined(separator: ", ")
     text += "; \(framesDecoded) frame\(framesDecoded == 1 ? "" : "s") decoded"

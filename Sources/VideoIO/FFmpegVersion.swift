@@ -2,7 +2,7 @@ internal import CVideoShim
 
 /// The FFmpeg libraries camvideo runs on, as loaded at run time.
 public enum FFmpegVersion {
-  /// FFmpeg's version string, e.g. `5.1.6-0+deb12u1`.
+  /// FFmpeg's version string, such as `5.1.6-0+deb12u1`.
   public static var string: String { String(cString: cv_ffmpeg_version()) }
 
   /// `libavformat 59.27.100, libavcodec …`.
@@ -26,5 +26,12 @@ public enum FFmpegVersion {
 
 /// FFmpeg's log levels (`AV_LOG_*`).
 public enum FFmpegLogLevel: Int32, Sendable {
-  case quiet = -8, panic = 0, fatal = 8, error = 16, warning = 24, info = 32, verbose = 40, debug = 48
+  case quiet = -8
+  case panic = 0
+  case fatal = 8
+  case error = 16
+  case warning = 24
+  case info = 32
+  case verbose = 40
+  case debug = 48
 }

@@ -1,7 +1,8 @@
 internal import CVideoShim
 
-/// Resizes packed RGB pictures with a fit; keeps its swscale context between calls of the same
-/// geometry. Not thread-safe: one per thread.
+/// Resizes packed RGB pictures with a fit.
+///
+/// Keeps its swscale context between calls of the same geometry. Not thread-safe: one per thread.
 public final class ImageScaler {
   private var handle: OpaquePointer?
 
@@ -35,7 +36,8 @@ public final class ImageScaler {
     try check(code, "resize a frame to \(width)x\(height)", path: "")
     return ScaledImage(
       image: RGBImage(width: width, height: height, pixels: out), fit: fit,
-      content: PixelRect(x: Int(rect.x), y: Int(rect.y), width: Int(rect.width), height: Int(rect.height)))
+      content: PixelRect(
+        x: Int(rect.x), y: Int(rect.y), width: Int(rect.width), height: Int(rect.height)))
   }
 }
 

@@ -61,7 +61,8 @@ public struct InputSource: Sendable, Equatable {
   static func scheme(of location: String) -> String? {
     guard let colon = location.firstIndex(of: ":") else { return nil }
     let scheme = location[..<colon]
-    guard scheme.count >= 2, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
+    guard scheme.count >= 2,
+      scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
     else { return nil }  // "C:" drive letters and odd paths are files
     let rest = location[location.index(after: colon)...]
     if rest.hasPrefix("//") || ["file", "pipe"].contains(scheme.lowercased()) {

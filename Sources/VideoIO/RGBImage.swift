@@ -13,7 +13,8 @@ public struct RGBImage: Sendable, Equatable {
 
   /// A picture filled with one colour.
   public init(width: Int, height: Int, fill: UInt8 = 0) {
-    self.init(width: width, height: height, pixels: [UInt8](repeating: fill, count: width * height * 3))
+    self.init(
+      width: width, height: height, pixels: [UInt8](repeating: fill, count: width * height * 3))
   }
 
   public var stride: Int { width * 3 }

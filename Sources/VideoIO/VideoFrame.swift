@@ -1,3 +1,5 @@
+internal import CVideoShim
+
 /// One decoded frame, upright, as packed RGB at full resolution, with its exact timestamp.
 public struct VideoFrame: Sendable {
   /// Position in decode order, from 0.
@@ -23,7 +25,8 @@ public struct VideoFrame: Sendable {
 public struct ScaledImage: Sendable {
   public var image: RGBImage
   public var fit: Fit
-  /// Crop: the part of the full frame used. Stretch and pad: the part of `image` filled.
+  /// Where the content is: for crop, the part of the full frame used; for stretch and pad, the
+  /// part of `image` filled.
   public var content: PixelRect
 }
 
@@ -42,5 +45,3 @@ public final class AudioPacket: @unchecked Sendable {
     cv_packet_free(&h)
   }
 }
-
-internal import CVideoShim

@@ -2,7 +2,7 @@ internal import CVideoShim
 
 /// A failure of the video layer: what was being done, to which file, and FFmpeg's reason.
 public struct VideoIOError: Error, CustomStringConvertible, Sendable, Equatable {
-  /// What kind of failure, for callers that react differently (e.g. skip vs. retry).
+  /// What kind of failure, for callers that react differently (skip, retry...).
   public enum Kind: Sendable, Equatable {
     case notFound, notAFile, noVideoStream, unsupportedCodec, unknownFormat, invalidData
     case timedOut, interrupted, invalidArgument, io
@@ -43,7 +43,8 @@ func ffmpegErrorText(_ code: Int32) -> String {
 func check(_ code: Int32, _ operation: String, path: String) throws(VideoIOError) -> Int32 {
   guard code < 0 else { return code }
   throw VideoIOError(
-    errorKind(of: code), path: path, operation: operation, reason: ffmpegErrorText(code), code: code)
+    errorKind(of: code), path: path, operation: operation, reason: ffmpegErrorText(code), code: code
+  )
 }
 
 func errorKind(of code: Int32) -> VideoIOError.Kind {

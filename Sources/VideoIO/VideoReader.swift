@@ -52,7 +52,9 @@ public final class VideoReader: @unchecked Sendable {
         return cv_input_open(&handle, &config)
       }
     }
-    guard code >= 0, let handle else { throw VideoReader.openError(code, location: location, source: source) }
+    guard code >= 0, let handle else {
+      throw VideoReader.openError(code, location: location, source: source)
+    }
     self.handle = handle
     do {
       var info = try VideoReader.readInfo(handle, location: location)
@@ -121,7 +123,9 @@ public final class VideoReader: @unchecked Sendable {
     }
   }
 
-  /// Makes a blocked or future `read()` end the stream as soon as possible. Thread-safe.
+  /// Makes a blocked or future `read()` end the stream as soon as possible.
+  ///
+  /// Thread-safe.
   public func interrupt() { cv_input_interrupt(handle) }
 
   /// Damage and progress so far.
@@ -154,7 +158,8 @@ public final class VideoReader: @unchecked Sendable {
   private func currentFrame() throws(VideoIOError) -> VideoFrame {
     var desc = cv_frame_desc()
     try check(cv_input_frame_desc(handle, &desc), "decode", path: source.location)
-    let width = Int(desc.width), height = Int(desc.height)
+    let width = Int(desc.width)
+    let height = Int(desc.height)
     var pixels = [UInt8](repeating: 0, count: width * height * 3)
     let code = pixels.withUnsafeMutableBufferPointer {
       cv_input_frame_rgb(handle, $0.baseAddress, Int32(width * 3))
@@ -163,7 +168,8 @@ public final class VideoReader: @unchecked Sendable {
     let image = RGBImage(width: width, height: height, pixels: pixels)
     var scaled: ScaledImage?
     if let want = options.scaled, let scaler {
-      scaled = try scaler.scale(image, width: want.width, height: want.height, fit: want.fit, filter: want.filter)
+      scaled = try scaler.scale(
+        image, width: want.width, height: want.height, fit: want.fit, filter: want.filter)
     }
     defer { nextIndex += 1 }
     return VideoFrame(
@@ -183,7 +189,8 @@ public final class VideoReader: @unchecked Sendable {
       throw VideoIOError(.notFound, path: path, operation: "open", reason: "no such file")
     }
     if isDirectory.boolValue {
-      throw VideoIOError(.notAFile, path: path, operation: "open", reason: "it is a directory, not a video")
+      throw VideoIOError(
+        .notAFile, path: path, operation: "open", reason: "it is a directory, not a video")
     }
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw VideoIOError(.io, path: path, operation: "open", reason: "permission denied")
@@ -194,10 +201,14 @@ public final class VideoReader: @unchecked Sendable {
     }
   }
 
-  private static func openError(_ code: Int32, location: String, source: InputSource) -> VideoIOError {
+  private static func openError(_ code: Int32, location: String, source: InputSource)
+    -> VideoIOError
+  {
     switch code {
     case CV_ERR_STREAM_NOT_FOUND:
-      return VideoIOError(.noVideoStream, path: location, operation: "open", reason: "it has no video stream", code: code)
+      return VideoIOError(
+        .noVideoStream, path: location, operation: "open", reason: "it has no video stream",
+        code: code)
     case CV_ERR_DECODER_NOT_FOUND:
       return VideoIOError(
         .unsupportedCodec, path: location, operation: "open",
@@ -217,7 +228,9 @@ public final class VideoReader: @unchecked Sendable {
     }
   }
 
-  private static func readInfo(_ h: OpaquePointer, location: String) throws(VideoIOError) -> MediaInfo {
+  private static func readInfo(_ h: OpaquePointer, location: String) throws(VideoIOError)
+    -> MediaInfo
+  {
     var f = cv_format_info()
     try check(cv_input_format_info(h, &f), "probe", path: location)
     var streams: [StreamInfo] = []
@@ -230,20 +243,28 @@ public final class VideoReader: @unchecked Sendable {
       streams.append(
         StreamInfo(
           index: i, kind: cString(&s.kind), codec: cString(&s.codec), frames: Int(s.nb_frames),
-          duration: s.duration_s < 0 ? nil : s.duration_s, timeBase: Rational(Int(s.tb_num), Int(s.tb_den)),
+          duration: s.duration_s < 0 ? nil : s.duration_s,
+          timeBase: Rational(Int(s.tb_num), Int(s.tb_den)),
           isAttachedPicture: s.attached_pic != 0))
       var a = cv_audio_info()
       if cv_input_audio_info_at(h, Int32(i), &a) >= 0 {
         let info = AudioStreamInfo(
-          streamIndex: i, codec: cString(&a.codec), sampleRate: Int(a.sample_rate), channels: Int(a.channels),
-          layout: cString(&a.layout), bitRate: Int(a.bit_rate), duration: a.duration_s < 0 ? nil : a.duration_s)
-        if hasBest && best.stream_index == Int32(i) { audio.insert(info, at: 0) } else { audio.append(info) }
+          streamIndex: i, codec: cString(&a.codec), sampleRate: Int(a.sample_rate),
+          channels: Int(a.channels),
+          layout: cString(&a.layout), bitRate: Int(a.bit_rate),
+          duration: a.duration_s < 0 ? nil : a.duration_s)
+        if hasBest && best.stream_index == Int32(i) {
+          audio.insert(info, at: 0)
+        } else {
+          audio.append(info)
+        }
       }
     }
     var v = cv_video_info()
     try check(cv_input_video_info(h, &v), "probe", path: location)
     let video = VideoStreamInfo(
-      streamIndex: Int(v.stream_index), codec: cString(&v.codec), codecLongName: cString(&v.codec_long),
+      streamIndex: Int(v.stream_index), codec: cString(&v.codec),
+      codecLongName: cString(&v.codec_long),
       profile: cString(&v.profile), pixelFormat: cString(&v.pix_fmt), storedWidth: Int(v.width),
       storedHeight: Int(v.height), codedWidth: Int(v.coded_width), codedHeight: Int(v.coded_height),
       width: Int(v.display_width), height: Int(v.display_height), rotation: Int(v.rotation),
@@ -251,11 +272,13 @@ public final class VideoReader: @unchecked Sendable {
       frameRate: Rational(Int(v.fps_num), Int(v.fps_den)),
       averageFrameRate: Rational(Int(v.avg_fps_num), Int(v.avg_fps_den)),
       timeBase: Rational(Int(v.tb_num), Int(v.tb_den)), framesInContainer: Int(v.nb_frames),
-      startPTS: v.start_pts == Int64.min ? nil : v.start_pts, duration: v.duration_s < 0 ? nil : v.duration_s,
+      startPTS: v.start_pts == Int64.min ? nil : v.start_pts,
+      duration: v.duration_s < 0 ? nil : v.duration_s,
       bitRate: Int(v.bit_rate), bitsPerRawSample: Int(v.bits_per_raw_sample))
     return MediaInfo(
       format: cString(&f.name), formatLongName: cString(&f.long_name),
-      duration: f.duration_s < 0 ? nil : f.duration_s, startTime: f.start_time_s < 0 ? nil : f.start_time_s,
+      duration: f.duration_s < 0 ? nil : f.duration_s,
+      startTime: f.start_time_s < 0 ? nil : f.start_time_s,
       bitRate: Int(f.bit_rate), streams: streams, video: video, audio: audio)
   }
 }

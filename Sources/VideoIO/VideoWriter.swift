@@ -10,8 +10,9 @@ public struct OutputSettings: Sendable {
   public var codec: String
   /// Encoder preset; nil means `veryfast` for x264/x265 and nothing for codecs without presets.
   public var preset: String?
-  /// Constant rate factor (x264, x265, VP9); codecs without CRF get a fixed quantiser of
-  /// similar quality. nil keeps the codec's default.
+  /// Constant rate factor (x264, x265, VP9), or nil for the codec's default.
+  ///
+  /// Codecs without CRF get a fixed quantiser of similar quality.
   public var crf: Int?
   /// Encoder threads; 0 lets FFmpeg choose.
   public var threads: Int
@@ -25,7 +26,8 @@ public struct OutputSettings: Sendable {
   public init(
     format: String? = nil, codec: String = "libx264", preset: String? = nil, crf: Int? = 23,
     threads: Int = 0, gop: Int? = nil, includeAudio: Bool = true,
-    codecOptions: [(key: String, value: String)] = [], formatOptions: [(key: String, value: String)] = []
+    codecOptions: [(key: String, value: String)] = [],
+    formatOptions: [(key: String, value: String)] = []
   ) {
     self.format = format
     self.codec = codec
@@ -99,7 +101,8 @@ public final class VideoWriter {
     if isStdout && settings.format == nil {
       throw VideoIOError(
         .invalidArgument, path: destination, operation: "write",
-        reason: "writing to standard output needs an explicit --format (e.g. matroska, mpegts, mp4)")
+        reason: "writing to standard output needs an explicit --format (e.g. matroska, mpegts, mp4)"
+      )
     }
     let url: String
     if isStdout {
@@ -114,7 +117,8 @@ public final class VideoWriter {
       temporaryPath = temp
     }
 
-    var codecOpts: OpaquePointer?, formatOpts: OpaquePointer?
+    var codecOpts: OpaquePointer?
+    var formatOpts: OpaquePointer?
     cv_options_create(&codecOpts)
     cv_options_create(&formatOpts)
     defer {
@@ -134,10 +138,13 @@ public final class VideoWriter {
                 url: curl, name_for_format: isStdout || isURL ? nil : cname,
                 format_name: settings.format == nil ? nil : cformat, codec_name: ccodec,
                 width: Int32(width), height: Int32(height), tb_num: Int32(timeBase.num),
-                tb_den: Int32(timeBase.den), fps_num: Int32(frameRate.num), fps_den: Int32(frameRate.den),
-                crf: Int32(settings.crf ?? -1), preset: settings.effectivePreset == nil ? nil : cpreset,
+                tb_den: Int32(timeBase.den), fps_num: Int32(frameRate.num),
+                fps_den: Int32(frameRate.den),
+                crf: Int32(settings.crf ?? -1),
+                preset: settings.effectivePreset == nil ? nil : cpreset,
                 threads: Int32(settings.threads), gop: Int32(settings.gop ?? 0),
-                seekable: temporaryPath == nil ? 0 : 1, codec_options: codecOpts, format_options: formatOpts)
+                seekable: temporaryPath == nil ? 0 : 1, codec_options: codecOpts,
+                format_options: formatOpts)
               return cv_output_open(&h, &config)
             }
           }
@@ -172,7 +179,8 @@ public final class VideoWriter {
   ///   - pts: presentation time in `timeBase` units (kept, so VFR stays VFR).
   ///   - duration: in `timeBase` units, 0 when unknown.
   public func write(_ image: RGBImage, pts: Int64, duration: Int64 = 0) throws(VideoIOError) {
-    precondition(image.width == width && image.height == height, "frame size differs from the output's")
+    precondition(
+      image.width == width && image.height == height, "frame size differs from the output's")
     guard state == .open else { throw closedError() }
     let code = image.pixels.withUnsafeBufferPointer {
       cv_output_write_video(handle, $0.baseAddress, Int32(image.stride), pts, duration)
@@ -190,8 +198,9 @@ public final class VideoWriter {
     try check(code, "write audio", path: destination)
   }
 
-  /// Drains the encoders, writes the trailer and renames the file into place. After an
-  /// interrupt this is what makes the partial output playable.
+  /// Drains the encoders, writes the trailer and renames the file into place.
+  ///
+  /// After an interrupt this is what makes the partial output playable.
   public func finish() throws(VideoIOError) {
     guard state == .open else { throw closedError() }
     let code = cv_output_finish(handle)
@@ -205,16 +214,22 @@ public final class VideoWriter {
       let reason = String(cString: strerror(errno))
       unlink(temporaryPath)
       state = .failed
-      throw VideoIOError(.io, path: destination, operation: "move the finished file into place", reason: reason)
+      throw VideoIOError(
+        .io, path: destination, operation: "move the finished file into place", reason: reason)
     }
     state = .finished
   }
 
   /// The encoded size (even where 4:2:0 needs it), muxer and encoder actually used.
-  public var encodedFormat: (muxer: String, codec: String, pixelFormat: String, width: Int, height: Int) {
+  public var encodedFormat:
+    (muxer: String, codec: String, pixelFormat: String, width: Int, height: Int)
+  {
     var info = cv_output_info()
     cv_output_info_get(handle, &info)
-    return (cString(&info.muxer), cString(&info.codec), cString(&info.pix_fmt), Int(info.width), Int(info.height))
+    return (
+      cString(&info.muxer), cString(&info.codec), cString(&info.pix_fmt), Int(info.width),
+      Int(info.height)
+    )
   }
 
   /// Releases the encoder without finishing and removes the temporary file.
@@ -225,7 +240,9 @@ public final class VideoWriter {
   }
 
   private func closedError() -> VideoIOError {
-    VideoIOError(.invalidArgument, path: destination, operation: "write", reason: "the output is already closed")
+    VideoIOError(
+      .invalidArgument, path: destination, operation: "write",
+      reason: "the output is already closed")
   }
 
   /// `.name.<random>.part` beside the destination, after checking the folder is writable.
@@ -233,17 +250,27 @@ public final class VideoWriter {
     let url = URL(fileURLWithPath: destination)
     let folder = url.deletingLastPathComponent().path
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw VideoIOError(.notFound, path: destination, operation: "create the output", reason: "no such folder: \(folder)")
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw VideoIOError(
+        .notFound, path: destination, operation: "create the output",
+        reason: "no such folder: \(folder)")
     }
     guard FileManager.default.isWritableFile(atPath: folder) else {
-      throw VideoIOError(.io, path: destination, operation: "create the output", reason: "the folder is not writable")
+      throw VideoIOError(
+        .io, path: destination, operation: "create the output", reason: "the folder is not writable"
+      )
     }
     let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(tag).part").path
+    return url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).\(tag).part"
+    ).path
   }
 
-  private static func openError(_ code: Int32, destination: String, settings: OutputSettings) -> VideoIOError {
+  private static func openError(_ code: Int32, destination: String, settings: OutputSettings)
+    -> VideoIOError
+  {
     switch code {
     case CV_ERR_ENCODER_NOT_FOUND:
       return VideoIOError(
@@ -264,10 +291,12 @@ public final class VideoWriter {
     case -22:
       return VideoIOError(
         .invalidArgument, path: destination, operation: "create the output",
-        reason: "the container does not take '\(settings.codec)', or the settings are invalid", code: code)
+        reason: "the container does not take '\(settings.codec)', or the settings are invalid",
+        code: code)
     default:
       return VideoIOError(
-        errorKind(of: code), path: destination, operation: "create the output", reason: ffmpegErrorText(code), code: code)
+        errorKind(of: code), path: destination, operation: "create the output",
+        reason: ffmpegErrorText(code), code: code)
     }
   }
 }

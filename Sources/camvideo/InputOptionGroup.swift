@@ -3,13 +3,17 @@ internal import VideoIO
 
 /// The input flags every command that reads video shares (../shared/CLI.md, "Input and output").
 struct InputOptionGroup: ParsableArguments {
-  @Option(help: ArgumentHelp("Demuxer or device kind (v4l2, lavfi, mpegts, image2...).", valueName: "name"))
+  @Option(
+    help: ArgumentHelp(
+      "Demuxer or device kind (v4l2, lavfi, mpegts, image2...).", valueName: "name"))
   var inputFormat: String?
 
   @Option(help: ArgumentHelp("A demuxer/device option; repeatable.", valueName: "key=value"))
   var inputOption: [KeyValue] = []
 
-  @Option(help: ArgumentHelp("Give up on a live source after this long without a frame.", valueName: "time"))
+  @Option(
+    help: ArgumentHelp(
+      "Give up on a live source after this long without a frame.", valueName: "time"))
   var timeout: Duration?
 
   func validate() throws {

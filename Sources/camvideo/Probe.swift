@@ -5,7 +5,9 @@ internal import VideoIO
 /// `camvideo probe INPUT [--count-frames] [--json]`: what the video layer sees.
 struct Probe: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show what camvideo sees in a video: container, codec, sizes, rotation, rates, frames, audio.")
+    abstract:
+      "Show what camvideo sees in a video: container, codec, sizes, rotation, rates, frames, audio."
+  )
 
   @Argument(help: "A file, '-' for standard input, a URL or a device.")
   var input: String

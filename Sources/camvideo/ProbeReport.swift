@@ -56,12 +56,15 @@ struct ProbeReport: Encodable {
     let v = info.video
     video = Video(
       codec: v.codec, profile: v.profile, pixFmt: v.pixelFormat, codedWidth: v.codedWidth,
-      codedHeight: v.codedHeight, storedWidth: v.storedWidth, storedHeight: v.storedHeight, width: v.width,
+      codedHeight: v.codedHeight, storedWidth: v.storedWidth, storedHeight: v.storedHeight,
+      width: v.width,
       height: v.height, rotation: v.rotation, mirrored: v.mirrored, fps: v.frameRate.value,
       avgFps: v.averageFrameRate.value, fpsRational: v.frameRate.description,
       avgFpsRational: v.averageFrameRate.description, timeBase: v.timeBase.description,
       durationS: v.duration, framesContainer: v.framesInContainer, framesDecoded: framesDecoded)
-    audio = info.audio.map { Audio(codec: $0.codec, sampleRate: $0.sampleRate, channels: $0.channels, layout: $0.layout) }
+    audio = info.audio.map {
+      Audio(codec: $0.codec, sampleRate: $0.sampleRate, channels: $0.channels, layout: $0.layout)
+    }
   }
 
   func jsonString() throws -> String {
@@ -81,7 +84,8 @@ struct ProbeReport: Encodable {
       "  video      \(v.codec)\(v.profile.isEmpty ? "" : " (\(v.profile))"), \(v.pixFmt), "
         + "\(v.width)x\(v.height) displayed"
         + (v.rotation != 0 || v.mirrored
-          ? " (stored \(v.storedWidth)x\(v.storedHeight), rotated \(v.rotation)°\(v.mirrored ? ", mirrored" : ""))" : "")
+          ? " (stored \(v.storedWidth)x\(v.storedHeight), rotated \(v.rotation)°\(v.mirrored ? ", mirrored" : ""))"
+          : "")
         + ", coded \(v.codedWidth)x\(v.codedHeight)",
       "  rate       \(String(format: "%.3f", v.fps)) fps nominal (\(v.fpsRational)), "
         + "\(String(format: "%.3f", v.avgFps)) fps average (\(v.avgFpsRational)), time base \(v.timeBase)",
@@ -96,7 +100,9 @@ struct ProbeReport: Encodable {
     }
     let others = streams.filter { $0.kind != "video" && $0.kind != "audio" }
     if !others.isEmpty {
-      lines.append("  other      " + others.map { "#\($0.index) \($0.kind) \($0.codec)" }.joined(separator: ", "))
+      lines.append(
+        "  other      "
+          + others.map { "#\($0.index) \($0.kind) \($0.codec)" }.joined(separator: ", "))
     }
     return lines.joined(separator: "\n")
   }

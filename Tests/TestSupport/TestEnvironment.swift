@@ -14,13 +14,16 @@ public enum TestEnvironment {
   /// `../shared`, when CI or a developer has it beside the clone.
   public static let shared: URL? = {
     let url = root.deletingLastPathComponent().appendingPathComponent("shared")
-    return FileManager.default.fileExists(atPath: url.appendingPathComponent("media").path) ? url : nil
+    return FileManager.default.fileExists(atPath: url.appendingPathComponent("media").path)
+      ? url : nil
   }()
 
   private static let sharedNoticeOnce: Void = {
     if shared == nil {
-      FileHandle.standardError.write(Data(
-        "\n*** ../shared is absent: the tests over ../shared/media and ../shared/reference are SKIPPED ***\n\n".utf8))
+      FileHandle.standardError.write(
+        Data(
+          "\n*** ../shared is absent: the tests over ../shared/media and ../shared/reference are SKIPPED ***\n\n"
+            .utf8))
     }
   }()
 
@@ -38,9 +41,12 @@ public enum TestEnvironment {
   /// Media made at test time from `examples/media` (odd, rotated, VFR, damaged...), generated once
   /// per checkout by `scripts/make-test-media.sh` into `$CAMVIDEO_TEST_MEDIA` or `.build/test-media`.
   public static let generated: URL = {
-    let dir = ProcessInfo.processInfo.environment["CAMVIDEO_TEST_MEDIA"].map { URL(fileURLWithPath: $0) }
+    let dir =
+      ProcessInfo.processInfo.environment["CAMVIDEO_TEST_MEDIA"].map { URL(fileURLWithPath: $0) }
       ?? root.appendingPathComponent(".build/test-media")
-    let result = run(["bash", root.appendingPathComponent("scripts/make-test-media.sh").path, dir.path])
+    let result = run([
+      "bash", root.appendingPathComponent("scripts/make-test-media.sh").path, dir.path,
+    ])
     precondition(result.status == 0, "scripts/make-test-media.sh failed: \(result.stderr)")
     return dir
   }()
@@ -75,14 +81,17 @@ public enum TestEnvironment {
 
   /// A fresh empty folder under the system's temporary directory.
   public static func temporaryFolder() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("camvideo-tests-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "camvideo-tests-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
 
   /// The built `camvideo`: `$CAMVIDEO_BIN`, else the debug build beside the tests.
   public static let binary: URL = {
-    if let path = ProcessInfo.processInfo.environment["CAMVIDEO_BIN"] { return URL(fileURLWithPath: path) }
+    if let path = ProcessInfo.processInfo.environment["CAMVIDEO_BIN"] {
+      return URL(fileURLWithPath: path)
+    }
     // The test bundle lives in .build/<triple>/debug; so does the binary.
     let bundle = Bundle.main.bundleURL
     for dir in [bundle, bundle.deletingLastPathComponent()] {
@@ -102,14 +111,18 @@ public enum TestEnvironment {
 
   /// Runs `arguments` (looked up on PATH) and waits; stdin is /dev/null unless `input` is given.
   @discardableResult
-  public static func run(_ arguments: [String], input: Data? = nil, environment: [String: String] = [:]) -> RunResult {
+  public static func run(
+    _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+  ) -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
+    let out = Pipe()
+    let err = Pipe()
+    let inPipe = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
@@ -123,7 +136,8 @@ public enum TestEnvironment {
       }
     }
     // Read both pipes concurrently so neither can fill up and block the child.
-    final class Box: @unchecked Sendable { var data = Data() }  // written before leave(), read after wait()
+    // Written before leave(), read after wait().
+    final class Box: @unchecked Sendable { var data = Data() }
     let errBox = Box()
     let group = DispatchGroup()
     group.enter()
@@ -135,7 +149,9 @@ public enum TestEnvironment {
     group.wait()
     let errData = errBox.data
     process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    return RunResult(
+      status: process.terminationStatus, stdout: outData,
+      stderr: String(decoding: errData, as: UTF8.self))
   }
 
   /// `ffprobe -show_format -show_streams` (plus `-count_frames`) as parsed JSON.
@@ -151,7 +167,8 @@ public enum TestEnvironment {
   /// ffprobe decodes them.
   public static func ffprobeFrameTimes(_ url: URL) -> [Double] {
     let r = run([
-      "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time",
+      "ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+      "frame=best_effort_timestamp_time",
       "-of", "csv=p=0", url.path,
     ])
     // Frames with side data print an extra field and an empty line: keep the first field.
@@ -163,7 +180,8 @@ public enum TestEnvironment {
   /// The frames of `url` as the ffmpeg CLI decodes them (autorotated), raw RGB24.
   public static func ffmpegRGBFrames(_ url: URL, maxFrames: Int) -> Data {
     run([
-      "ffmpeg", "-nostdin", "-v", "error", "-i", url.path, "-frames:v", "\(maxFrames)", "-f", "rawvideo",
+      "ffmpeg", "-nostdin", "-v", "error", "-i", url.path, "-frames:v", "\(maxFrames)", "-f",
+      "rawvideo",
       "-pix_fmt", "rgb24", "-",
     ]).stdout
   }

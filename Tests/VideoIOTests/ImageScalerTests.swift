@@ -48,8 +48,13 @@ struct ImageScalerTests {
   func stretchArea() throws {
     // 2x2 blocks of 0 and 100 average to 50.
     var px = [UInt8](repeating: 0, count: 4 * 4 * 3)
-    for i in stride(from: 0, to: px.count, by: 6) { px[i + 3] = 100; px[i + 4] = 100; px[i + 5] = 100 }
-    let out = try ImageScaler().scale(RGBImage(width: 4, height: 4, pixels: px), width: 2, height: 2, filter: .area)
+    for i in stride(from: 0, to: px.count, by: 6) {
+      px[i + 3] = 100
+      px[i + 4] = 100
+      px[i + 5] = 100
+    }
+    let out = try ImageScaler().scale(
+      RGBImage(width: 4, height: 4, pixels: px), width: 2, height: 2, filter: .area)
     for y in 0..<2 { for x in 0..<2 { #expect(abs(Int(out.image[x, y].0) - 50) <= 1) } }
   }
 
@@ -59,11 +64,13 @@ struct ImageScalerTests {
     #expect(out.content == PixelRect(x: 0, y: 40, width: 241, height: 241))
   }
 
-  @Test("odd target widths are filled to the last column", arguments: [(223, 221), (225, 97), (3, 3)])
+  @Test(
+    "odd target widths are filled to the last column", arguments: [(223, 221), (225, 97), (3, 3)])
   func oddTargets(w: Int, h: Int) throws {
     let src = RGBImage(width: 640, height: 480, fill: 120)
     for fit in Fit.allCases {
-      let out = try ImageScaler().scale(src, width: w, height: h, fit: fit, filter: .bilinear, padValue: 120)
+      let out = try ImageScaler().scale(
+        src, width: w, height: h, fit: fit, filter: .bilinear, padValue: 120)
       for y in 0..<h {
         #expect(out.image[w - 1, y] == (120, 120, 120), "\(fit) \(w)x\(h) row \(y)")
         #expect(out.image[0, y] == (120, 120, 120))

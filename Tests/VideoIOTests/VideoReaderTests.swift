@@ -9,11 +9,14 @@ import Testing
 struct VideoReaderTests {
   /// Good and damaged files: generated ones (manifest), committed examples, and ../shared.
   static let decodable: [URL] = {
-    let generated = TestEnvironment.generatedFiles.filter { $0.kind == "good" || $0.kind == "damaged" }.map(\.url)
+    let generated = TestEnvironment.generatedFiles.filter {
+      $0.kind == "good" || $0.kind == "damaged"
+    }.map(\.url)
     let examples = ["cockatoo.mp4", "friday.mp4", "big_buck_bunny_432_433.webm"].map {
       TestEnvironment.examples.appendingPathComponent($0)
     }
-    let shared = (TestEnvironment.sharedMedia(derived: false) + TestEnvironment.sharedMedia(derived: true))
+    let shared =
+      (TestEnvironment.sharedMedia(derived: false) + TestEnvironment.sharedMedia(derived: true))
       .filter { !unopenableShared.contains($0.lastPathComponent) && !isPhoto($0) }
     return generated + examples + shared
   }()
@@ -25,7 +28,9 @@ struct VideoReaderTests {
   }
 
   /// Reads every frame; returns the frames' (width, height, seconds) and the reader.
-  static func decodeAll(_ url: URL, options: InputOptions = InputOptions()) throws -> (frames: [(Int, Int, Double?)], reader: VideoReader) {
+  static func decodeAll(_ url: URL, options: InputOptions = InputOptions()) throws -> (
+    frames: [(Int, Int, Double?)], reader: VideoReader
+  ) {
     let reader = try VideoReader(url.path, options: options)
     var frames: [(Int, Int, Double?)] = []
     while let frame = try reader.nextFrame() {
@@ -50,9 +55,18 @@ struct VideoReaderTests {
 
   @Test("damaged files decode up to the damage and say so")
   func damage() throws {
-    let damaged = TestEnvironment.generatedFiles.filter { $0.kind == "damaged" }
-      + ["corrupt_midstream.mp4", "truncated_faststart.mp4", "truncated_half.webm", "truncated_mjpeg.avi"]
-      .compactMap { name in TestEnvironment.shared.map { TestEnvironment.GeneratedFile(url: $0.appendingPathComponent("media/derived/\(name)"), kind: "damaged") } }
+    let damaged =
+      TestEnvironment.generatedFiles.filter { $0.kind == "damaged" }
+      + [
+        "corrupt_midstream.mp4", "truncated_faststart.mp4", "truncated_half.webm",
+        "truncated_mjpeg.avi",
+      ]
+      .compactMap { name in
+        TestEnvironment.shared.map {
+          TestEnvironment.GeneratedFile(
+            url: $0.appendingPathComponent("media/derived/\(name)"), kind: "damaged")
+        }
+      }
     #expect(!damaged.isEmpty)
     for file in damaged {
       let (frames, reader) = try Self.decodeAll(file.url)
@@ -61,7 +75,9 @@ struct VideoReaderTests {
       // A cut that falls exactly between packets is not detectable as damage by the demuxer
       // alone; then the frame count must at least fall short of the container's claim.
       let claimed = reader.info.video.framesInContainer
-      #expect(warning != nil || (claimed > 0 && frames.count < claimed) || claimed == 0, "\(file): no warning")
+      #expect(
+        warning != nil || (claimed > 0 && frames.count < claimed) || claimed == 0,
+        "\(file): no warning")
     }
   }
 
@@ -71,9 +87,13 @@ struct VideoReaderTests {
       ("/nonexistent/clip.mp4", .notFound),
       (TestEnvironment.examples.path, .notAFile),
     ]
-    for f in TestEnvironment.generatedFiles where f.kind == "unopenable" { cases.append((f.url.path, nil)) }
+    for f in TestEnvironment.generatedFiles where f.kind == "unopenable" {
+      cases.append((f.url.path, nil))
+    }
     if let shared = TestEnvironment.shared {
-      for name in Self.unopenableShared { cases.append((shared.appendingPathComponent("media/derived/\(name)").path, nil)) }
+      for name in Self.unopenableShared {
+        cases.append((shared.appendingPathComponent("media/derived/\(name)").path, nil))
+      }
     }
     #expect(cases.count >= 5)
     for (path, kind) in cases {
@@ -94,7 +114,8 @@ struct VideoReaderTests {
     let empty = TestEnvironment.generated.appendingPathComponent("empty.mp4")
     #expect(throws: VideoIOError.self) { try VideoReader(empty.path) }
     do { _ = try VideoReader(empty.path) } catch { #expect(error.reason == "the file is empty") }
-    if let audioOnly = TestEnvironment.generatedFiles.first(where: { $0.url.pathExtension == "m4a" }) {
+    if let audioOnly = TestEnvironment.generatedFiles.first(where: { $0.url.pathExtension == "m4a" }
+    ) {
       do {
         _ = try VideoReader(audioOnly.url.path)
         Issue.record("audio-only file opened")
@@ -106,24 +127,31 @@ struct VideoReaderTests {
   static let pixelCases: [URL] = {
     let names = TestEnvironment.generatedFiles.map(\.url).filter {
       let n = $0.lastPathComponent
-      return n.contains("rot") || n.contains("odd") || n.contains("10bit") || n.contains("mjpeg") || n.contains("portrait")
+      return n.contains("rot") || n.contains("odd") || n.contains("10bit") || n.contains("mjpeg")
+        || n.contains("portrait")
     }
     return names + [TestEnvironment.examples.appendingPathComponent("cockatoo.mp4")]
   }()
 
-  @Test("frames equal the ffmpeg CLI's RGB (rotation, odd sizes, 10-bit, full range)", arguments: pixelCases)
+  @Test(
+    "frames equal the ffmpeg CLI's RGB (rotation, odd sizes, 10-bit, full range)",
+    arguments: pixelCases)
   func pixelsMatchFFmpeg(_ url: URL) throws {
     let count = 3
     let reference = TestEnvironment.ffmpegRGBFrames(url, maxFrames: count)
     let reader = try VideoReader(url.path)
-    let w = reader.info.video.width, h = reader.info.video.height
-    #expect(reference.count == count * w * h * 3 || reference.count == reader.info.video.framesInContainer * w * h * 3,
-            "ffmpeg gave \(reference.count) bytes for \(w)x\(h)")
+    let w = reader.info.video.width
+    let h = reader.info.video.height
+    #expect(
+      reference.count == count * w * h * 3
+        || reference.count == reader.info.video.framesInContainer * w * h * 3,
+      "ffmpeg gave \(reference.count) bytes for \(w)x\(h)")
     var offset = 0
     var n = 0
     while n < count, offset + w * h * 3 <= reference.count, let frame = try reader.nextFrame() {
       let ours = frame.image.pixels
-      var maxDiff = 0, sum = 0
+      var maxDiff = 0
+      var sum = 0
       reference.withUnsafeBytes { ref in
         for i in 0..<ours.count {
           let d = abs(Int(ours[i]) - Int(ref[offset + i]))
@@ -142,7 +170,9 @@ struct VideoReaderTests {
 
   @Test("rotation metadata turns frames upright and swaps the displayed size")
   func rotation() throws {
-    let rotated = TestEnvironment.generatedFiles.filter { $0.url.lastPathComponent.contains("rotate") }
+    let rotated = TestEnvironment.generatedFiles.filter {
+      $0.url.lastPathComponent.contains("rotate")
+    }
     #expect(rotated.count >= 3)
     for file in rotated {
       let reader = try VideoReader(file.url.path)
@@ -160,9 +190,12 @@ struct VideoReaderTests {
 
   @Test("VFR timestamps pass through exactly as ffprobe reads them")
   func vfr() throws {
-    var files = TestEnvironment.generatedFiles.filter { $0.url.lastPathComponent.contains("vfr") }.map(\.url)
+    var files = TestEnvironment.generatedFiles.filter { $0.url.lastPathComponent.contains("vfr") }
+      .map(\.url)
     if let shared = TestEnvironment.shared {
-      files += ["vfr_cockatoo.mkv", "vfr_cockatoo.mp4"].map { shared.appendingPathComponent("media/derived/\($0)") }
+      files += ["vfr_cockatoo.mkv", "vfr_cockatoo.mp4"].map {
+        shared.appendingPathComponent("media/derived/\($0)")
+      }
     }
     #expect(!files.isEmpty)
     for url in files {
@@ -170,7 +203,9 @@ struct VideoReaderTests {
       let (frames, _) = try Self.decodeAll(url)
       let ours = frames.map { $0.2 ?? -1 }
       #expect(ours.count == expected.count, "\(url.lastPathComponent)")
-      for (a, b) in zip(ours, expected) { #expect(abs(a - b) < 1e-5, "\(url.lastPathComponent): \(a) vs \(b)") }
+      for (a, b) in zip(ours, expected) {
+        #expect(abs(a - b) < 1e-5, "\(url.lastPathComponent): \(a) vs \(b)")
+      }
       // Really variable: more than one distinct frame duration.
       let gaps = Set(zip(ours.dropFirst(), ours).map { (($0 - $1) * 1000).rounded() })
       #expect(gaps.count > 1, "\(url.lastPathComponent) is not VFR")
@@ -179,13 +214,18 @@ struct VideoReaderTests {
 
   @Test("photos decode upright in RGB: EXIF orientation, 16-bit, gray, palette, RGBA")
   func photos() throws {
-    let photos = TestEnvironment.generatedFiles.filter { $0.kind == "photo" }.map(\.url)
-      + ["both.png", "chelsea.png", "coffee.png", "dog_cat.jfif"].map { TestEnvironment.examples.appendingPathComponent($0) }
+    let photos =
+      TestEnvironment.generatedFiles.filter { $0.kind == "photo" }.map(\.url)
+      + ["both.png", "chelsea.png", "coffee.png", "dog_cat.jfif"].map {
+        TestEnvironment.examples.appendingPathComponent($0)
+      }
     #expect(photos.count >= 8)
     for url in photos {
       let reader = try VideoReader(url.path)
       let frame = try #require(try reader.nextFrame(), "\(url.lastPathComponent)")
-      #expect(frame.image.width == reader.info.video.width && frame.image.height == reader.info.video.height)
+      #expect(
+        frame.image.width == reader.info.video.width
+          && frame.image.height == reader.info.video.height)
       #expect(try reader.nextFrame() == nil)
       let mean = frame.image.pixels.reduce(0) { $0 + Int($1) } / frame.image.pixels.count
       #expect(mean > 10 && mean < 245, "\(url.lastPathComponent) looks blank")
@@ -194,7 +234,8 @@ struct VideoReaderTests {
 
   @Test("EXIF orientation 6 is rotated 90° clockwise")
   func exifOrientation() throws {
-    let url = try #require(TestEnvironment.generatedFiles.first { $0.url.lastPathComponent.contains("exif") }?.url)
+    let url = try #require(
+      TestEnvironment.generatedFiles.first { $0.url.lastPathComponent.contains("exif") }?.url)
     let reader = try VideoReader(url.path)
     let v = reader.info.video
     #expect(v.rotation == 90 && v.width == v.storedHeight && v.height == v.storedWidth)
@@ -212,7 +253,8 @@ struct VideoReaderTests {
   func audioPackets() throws {
     let url = TestEnvironment.examples.appendingPathComponent("friday.mp4")
     let reader = try VideoReader(url.path, options: InputOptions(includeAudio: true))
-    var video = 0, audio = 0
+    var video = 0
+    var audio = 0
     var lastAudio = -1.0
     while let item = try reader.read() {
       switch item {
@@ -231,7 +273,8 @@ struct VideoReaderTests {
   @Test("a scaled copy at model size rides along with each frame")
   func scaledCopy() throws {
     let url = TestEnvironment.examples.appendingPathComponent("friday.mp4")
-    let reader = try VideoReader(url.path, options: InputOptions(scaled: ScaledOutput(width: 224, height: 224, fit: .crop)))
+    let reader = try VideoReader(
+      url.path, options: InputOptions(scaled: ScaledOutput(width: 224, height: 224, fit: .crop)))
     let frame = try #require(try reader.nextFrame())
     let scaled = try #require(frame.scaled)
     #expect(scaled.image.width == 224 && scaled.image.height == 224)
@@ -271,12 +314,12 @@ struct VideoReaderTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let playlist = dir.appendingPathComponent("list.m3u8")
     try """
-      #EXTM3U
-      #EXT-X-TARGETDURATION:2
-      #EXTINF:2.0,
-      http://127.0.0.1:\(listener.port)/segment.ts
-      #EXT-X-ENDLIST
-      """.write(to: playlist, atomically: true, encoding: .utf8)
+    #EXTM3U
+    #EXT-X-TARGETDURATION:2
+    #EXTINF:2.0,
+    http://127.0.0.1:\(listener.port)/segment.ts
+    #EXT-X-ENDLIST
+    """.write(to: playlist, atomically: true, encoding: .utf8)
     // The control case: a user who explicitly allows http gets the connection.
     let options = InputOptions(
       options: userAllowsHTTP ? [("protocol_whitelist", "file,http,tcp")] : [], timeout: 2)

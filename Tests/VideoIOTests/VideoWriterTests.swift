@@ -15,8 +15,13 @@ struct VideoWriterTests {
         px[i] = UInt8((x * 255) / max(1, w - 1))
         px[i + 1] = UInt8((y * 255) / max(1, h - 1))
         px[i + 2] = UInt8(128 + 100 * sin(Double(x + y + 4 * t) / 20))
-        let sx = (t * 7) % max(1, w - 40), sy = h / 3
-        if x >= sx && x < sx + 40 && y >= sy && y < sy + 40 { px[i] = 250; px[i + 1] = 250; px[i + 2] = 30 }
+        let sx = (t * 7) % max(1, w - 40)
+        let sy = h / 3
+        if x >= sx && x < sx + 40 && y >= sy && y < sy + 40 {
+          px[i] = 250
+          px[i + 1] = 250
+          px[i + 2] = 30
+        }
       }
     }
     return RGBImage(width: w, height: h, pixels: px)
@@ -27,7 +32,9 @@ struct VideoWriterTests {
     for y in 0..<height {
       for x in 0..<width {
         for c in 0..<3 {
-          let d = Double(a.pixels[(y * a.width + x) * 3 + c]) - Double(b.pixels[(y * b.width + x) * 3 + c])
+          let d =
+            Double(a.pixels[(y * a.width + x) * 3 + c])
+            - Double(b.pixels[(y * b.width + x) * 3 + c])
           se += d * d
         }
       }
@@ -50,13 +57,15 @@ struct VideoWriterTests {
   /// Encodes `count` frames (a synthetic pattern, or `sources`) with the given pts, then decodes
   /// the result.
   static func roundTrip(
-    name: String, width: Int, height: Int, pts: [Int64], timeBase: Rational, settings: OutputSettings = OutputSettings(),
+    name: String, width: Int, height: Int, pts: [Int64], timeBase: Rational,
+    settings: OutputSettings = OutputSettings(),
     sources given: [RGBImage]? = nil
   ) throws -> (reader: VideoReader, frames: [VideoFrame], sources: [RGBImage], path: URL) {
     let dir = TestEnvironment.temporaryFolder()
     let path = dir.appendingPathComponent(name)
     let writer = try VideoWriter(
-      path.path, width: width, height: height, timeBase: timeBase, frameRate: Rational(25, 1), settings: settings)
+      path.path, width: width, height: height, timeBase: timeBase, frameRate: Rational(25, 1),
+      settings: settings)
     var sources: [RGBImage] = []
     for (t, p) in pts.enumerated() {
       let img = given?[t] ?? pattern(width, height, t)
@@ -74,7 +83,9 @@ struct VideoWriterTests {
     return (reader, frames, sources, path)
   }
 
-  @Test("H.264 round trip keeps count, size, timestamps; PSNR ≥ 35 dB", arguments: ["mp4", "mkv", "mov"])
+  @Test(
+    "H.264 round trip keeps count, size, timestamps; PSNR ≥ 35 dB",
+    arguments: ["mp4", "mkv", "mov"])
   func roundTripH264(ext: String) throws {
     let pts = (0..<30).map { Int64($0 * 512) }  // 25 fps in 1/12800
     let r = try Self.roundTrip(
@@ -91,7 +102,9 @@ struct VideoWriterTests {
     }
   }
 
-  @Test("other codecs by name", arguments: [("mpeg4", "avi"), ("libvpx-vp9", "webm"), ("mjpeg", "avi"), ("mpeg4", "mp4")])
+  @Test(
+    "other codecs by name",
+    arguments: [("mpeg4", "avi"), ("libvpx-vp9", "webm"), ("mjpeg", "avi"), ("mpeg4", "mp4")])
   func otherCodecs(codec: String, ext: String) throws {
     let pts = (0..<10).map { Int64($0) }
     let r = try Self.roundTrip(
@@ -106,19 +119,23 @@ struct VideoWriterTests {
   @Test("VFR timestamps are kept")
   func vfrKept() throws {
     let pts: [Int64] = [0, 40, 80, 200, 240, 400, 410, 420, 800]  // ms, irregular
-    let r = try Self.roundTrip(name: "vfr.mkv", width: 160, height: 120, pts: pts, timeBase: Rational(1, 1000))
+    let r = try Self.roundTrip(
+      name: "vfr.mkv", width: 160, height: 120, pts: pts, timeBase: Rational(1, 1000))
     #expect(r.frames.map { $0.seconds ?? -1 } == pts.map { Double($0) / 1000 })
   }
 
   @Test("odd sizes are padded by one edge-replicated row and column for 4:2:0")
   func oddSize() throws {
-    let r = try Self.roundTrip(name: "odd.mp4", width: 321, height: 241, pts: (0..<5).map { Int64($0) }, timeBase: Rational(1, 25))
+    let r = try Self.roundTrip(
+      name: "odd.mp4", width: 321, height: 241, pts: (0..<5).map { Int64($0) },
+      timeBase: Rational(1, 25))
     let f = try #require(r.frames.first)
     #expect(f.image.width == 322 && f.image.height == 242)
     #expect(Self.psnr(f.image, r.sources[0], width: 321, height: 241) >= 35)
     // The extra column repeats the last one.
     for y in stride(from: 0, to: 240, by: 37) {
-      let a = f.image[321, y], b = f.image[320, y]
+      let a = f.image[321, y]
+      let b = f.image[320, y]
       #expect(abs(Int(a.0) - Int(b.0)) <= 12 && abs(Int(a.1) - Int(b.1)) <= 12)
     }
   }
@@ -129,7 +146,8 @@ struct VideoWriterTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("out.mp4").path
     do {
-      let writer = try VideoWriter(path, width: 64, height: 64, timeBase: Rational(1, 25), frameRate: Rational(25, 1))
+      let writer = try VideoWriter(
+        path, width: 64, height: 64, timeBase: Rational(1, 25), frameRate: Rational(25, 1))
       try writer.write(Self.pattern(64, 64, 0), pts: 0)
       // Released without finish(): abandoned.
     }
@@ -137,7 +155,8 @@ struct VideoWriterTests {
     // A pre-existing file under the final name survives a failed run untouched.
     try Data("old".utf8).write(to: URL(fileURLWithPath: path))
     do {
-      let writer = try VideoWriter(path, width: 64, height: 64, timeBase: Rational(1, 25), frameRate: Rational(25, 1))
+      let writer = try VideoWriter(
+        path, width: 64, height: 64, timeBase: Rational(1, 25), frameRate: Rational(25, 1))
       try writer.write(Self.pattern(64, 64, 0), pts: 0)
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("old".utf8))
@@ -146,10 +165,16 @@ struct VideoWriterTests {
 
   @Test("bad destinations fail clearly before anything is written")
   func badDestinations() throws {
-    let tb = Rational(1, 25), fr = Rational(25, 1)
-    #expect(throws: VideoIOError.self) { try VideoWriter("/nonexistent/dir/out.mp4", width: 64, height: 64, timeBase: tb, frameRate: fr) }
+    let tb = Rational(1, 25)
+    let fr = Rational(25, 1)
+    #expect(throws: VideoIOError.self) {
+      try VideoWriter(
+        "/nonexistent/dir/out.mp4", width: 64, height: 64, timeBase: tb, frameRate: fr)
+    }
     do {
-      _ = try VideoWriter("/tmp/out.mp4", width: 64, height: 64, timeBase: tb, frameRate: fr, settings: OutputSettings(codec: "nosuchcodec"))
+      _ = try VideoWriter(
+        "/tmp/out.mp4", width: 64, height: 64, timeBase: tb, frameRate: fr,
+        settings: OutputSettings(codec: "nosuchcodec"))
       Issue.record("unknown codec accepted")
     } catch { #expect(error.kind == .unsupportedCodec && error.reason.contains("nosuchcodec")) }
     do {
@@ -160,19 +185,25 @@ struct VideoWriterTests {
       _ = try VideoWriter("-", width: 64, height: 64, timeBase: tb, frameRate: fr)
       Issue.record("stdout without a format accepted")
     } catch { #expect(error.reason.contains("--format")) }
-    #expect(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(".out.") }.isEmpty)
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(".out.") }
+        .isEmpty)
   }
 
   /// Copies `input` frame by frame (audio included) into `output`.
-  static func transcode(_ input: URL, to output: URL, settings: OutputSettings = OutputSettings()) throws -> VideoWriter {
+  static func transcode(_ input: URL, to output: URL, settings: OutputSettings = OutputSettings())
+    throws -> VideoWriter
+  {
     let reader = try VideoReader(input.path, options: InputOptions(includeAudio: true))
     let v = reader.info.video
     let writer = try VideoWriter(
-      output.path, width: v.width, height: v.height, timeBase: v.timeBase, frameRate: v.effectiveFrameRate,
+      output.path, width: v.width, height: v.height, timeBase: v.timeBase,
+      frameRate: v.effectiveFrameRate,
       settings: settings, audioFrom: reader)
     while let item = try reader.read() {
       switch item {
-      case .video(let f): try writer.write(f.image, pts: f.pts ?? Int64(f.index), duration: f.duration)
+      case .video(let f):
+        try writer.write(f.image, pts: f.pts ?? Int64(f.index), duration: f.duration)
       case .audio(let p): try writer.write(p)
       }
     }
@@ -180,15 +211,21 @@ struct VideoWriterTests {
     return writer
   }
 
-  @Test("audio is copied when the container takes it, re-encoded when not", arguments: [
-    ("mp4", "aac", true), ("mkv", "aac", true), ("mov", "aac", true), ("webm", "opus", false),
-  ])
+  @Test(
+    "audio is copied when the container takes it, re-encoded when not",
+    arguments: [
+      ("mp4", "aac", true), ("mkv", "aac", true), ("mov", "aac", true), ("webm", "opus", false),
+    ])
   func audio(ext: String, codec: String, copied: Bool) throws {
     let input = TestEnvironment.examples.appendingPathComponent("friday.mp4")
     let dir = TestEnvironment.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("a.\(ext)")
-    let settings = ext == "webm" ? OutputSettings(codec: "libvpx-vp9", crf: 40, codecOptions: [("deadline", "realtime"), ("cpu-used", "8")]) : OutputSettings()
+    let settings =
+      ext == "webm"
+      ? OutputSettings(
+        codec: "libvpx-vp9", crf: 40, codecOptions: [("deadline", "realtime"), ("cpu-used", "8")])
+      : OutputSettings()
     let writer = try Self.transcode(input, to: out, settings: settings)
     #expect(writer.audioMode == (copied ? .copied(codec: codec) : .transcoded(codec: "libopus")))
     let probe = try #require(TestEnvironment.ffprobe(out, countFrames: true))
@@ -209,7 +246,9 @@ struct VideoWriterTests {
 
   @Test("MP4 is written with the moov atom first (faststart)")
   func faststart() throws {
-    let r = try Self.roundTrip(name: "fs.mp4", width: 64, height: 64, pts: (0..<5).map { Int64($0) }, timeBase: Rational(1, 25))
+    let r = try Self.roundTrip(
+      name: "fs.mp4", width: 64, height: 64, pts: (0..<5).map { Int64($0) },
+      timeBase: Rational(1, 25))
     let data = try Data(contentsOf: r.path)
     let moov = data.range(of: Data("moov".utf8))?.lowerBound ?? Int.max
     let mdat = data.range(of: Data("mdat".utf8))?.lowerBound ?? -1
