@@ -3,7 +3,7 @@
 #   make build   release build of everything (.build/release/camvideo)
 #   make test    test media into .build/test-media, then the debug build and `swift test`
 #   make asan    the same tests under AddressSanitizer (separate build folder .build-asan)
-#   make bench   decode/encode speed against the ffmpeg CLI (scripts/bench-video.sh)
+#   make bench   decode/encode speed against the ffmpeg CLI (Benchmarks/VideoIOBench)
 #   make media   only the test media
 #   make clean   remove the build folders and the test media
 
@@ -38,8 +38,10 @@ asan: media
 	LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp):print_suppressions=0 \
 	$(SWIFT) test $(ASAN)
 
-bench: build
-	scripts/bench-video.sh
+# Speed beside the peers, same run, medians of repeats (never a timed test).
+bench:
+	$(SWIFT) build -c release --product camvideo-bench-video
+	.build/release/camvideo-bench-video examples/media/cockatoo.mp4 --repeats 5 --threads 1
 
 clean:
 	rm -rf .build .build-asan
