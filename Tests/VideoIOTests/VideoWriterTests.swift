@@ -255,3 +255,36 @@ struct VideoWriterTests {
     #expect(moov < mdat)
   }
 }
+
+extension VideoWriterTests {
+  @Test("a pipe (as for '-') takes MPEG-TS and fragmented MP4", arguments: ["mpegts", "mp4", "matroska"])
+  func pipeOutput(format: String) throws {
+    let pipe = Pipe()
+    let fd = pipe.fileHandleForWriting.fileDescriptor
+    // Drain the read end while writing, as a consumer of standard output would.
+    final class Sink: @unchecked Sendable { var data = Data() }
+    let sink = Sink()
+    let done = DispatchSemaphore(value: 0)
+    let reader = pipe.fileHandleForReading
+    DispatchQueue.global().async {
+      sink.data = reader.readDataToEndOfFile()
+      done.signal()
+    }
+    let writer = try VideoWriter(
+      "pipe:\(fd)", width: 160, height: 120, timeBase: Rational(1, 25), frameRate: Rational(25, 1),
+      settings: OutputSettings(format: format))
+    for t in 0..<12 { try writer.write(Self.pattern(160, 120, t), pts: Int64(t)) }
+    try writer.finish()
+    try pipe.fileHandleForWriting.close()
+    done.wait()
+    #expect(sink.data.count > 1000)
+    let dir = TestEnvironment.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("piped.\(format == "matroska" ? "mkv" : format == "mpegts" ? "ts" : "mp4")")
+    try sink.data.write(to: file)
+    let decoded = try VideoReader(file.path)
+    var n = 0
+    while try decoded.nextFrame() != nil { n += 1 }
+    #expect(n == 12)
+  }
+}
