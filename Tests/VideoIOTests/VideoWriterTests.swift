@@ -257,7 +257,9 @@ struct VideoWriterTests {
 }
 
 extension VideoWriterTests {
-  @Test("a pipe (as for '-') takes MPEG-TS and fragmented MP4", arguments: ["mpegts", "mp4", "matroska"])
+  @Test(
+    "a pipe (as for '-') takes MPEG-TS and fragmented MP4",
+    arguments: ["mpegts", "mp4", "matroska"])
   func pipeOutput(format: String) throws {
     let pipe = Pipe()
     let fd = pipe.fileHandleForWriting.fileDescriptor
@@ -280,7 +282,8 @@ extension VideoWriterTests {
     #expect(sink.data.count > 1000)
     let dir = TestEnvironment.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let file = dir.appendingPathComponent("piped.\(format == "matroska" ? "mkv" : format == "mpegts" ? "ts" : "mp4")")
+    let file = dir.appendingPathComponent(
+      "piped.\(format == "matroska" ? "mkv" : format == "mpegts" ? "ts" : "mp4")")
     try sink.data.write(to: file)
     let decoded = try VideoReader(file.path)
     var n = 0
