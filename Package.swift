@@ -19,6 +19,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // Debian's FFmpeg 5.1 (libavformat, libavcodec, libswscale, libswresample, libavutil,
@@ -51,7 +52,7 @@ let package = Package(
     ),
     .target(
       name: "Engine",
-      dependencies: ["COpenBLAS"],
+      dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -67,9 +68,14 @@ let package = Package(
     .executableTarget(
       name: "camvideo-bench-video", dependencies: ["VideoIO"], path: "Benchmarks/VideoIOBench",
       swiftSettings: swiftSettings),
+    // Speed of the engine next to onnxruntime on the same model (make bench).
+    .executableTarget(
+      name: "camvideo-bench-engine", dependencies: ["Engine"], path: "Benchmarks/EngineBench",
+      exclude: ["ort_time.py"], swiftSettings: swiftSettings),
     // Locating fixtures, generated media, ../shared and the built binary; running ffprobe.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
   ]
 )

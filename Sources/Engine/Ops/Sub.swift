@@ -1,0 +1,12 @@
+/// ONNX `Sub`: `y = a − b` with multidirectional broadcasting.
+///
+/// Shapes: `a`, `b` broadcast to `y`. Attributes: none.
+/// Backward: `da = Σ dy`, `db = −Σ dy`, each summed over its broadcast dimensions.
+struct Sub: BroadcastingBinary {
+  typealias Function = SubFunction
+
+  func gradients(a: Tensor, b: Tensor, y: Tensor, dy: Tensor, wanted: [Bool]) -> (Tensor?, Tensor?)
+  {
+    (dy, wanted[1] ? Elementwise.map(dy) { -$0 } : nil)
+  }
+}
