@@ -16,7 +16,7 @@ SWIFT ?= $(or $(shell command -v swift 2>/dev/null),/opt/swift/usr/bin/swift)
 MEDIA := $(abspath .build/test-media)
 ASAN := --sanitize=address --scratch-path .build-asan
 
-.PHONY: build test asan bench media clean
+.PHONY: build test asan bench media model fuzz clean
 
 build:
 	$(SWIFT) build -c release
@@ -25,18 +25,30 @@ media:
 	scripts/make-test-media.sh $(MEDIA)
 
 # The tests run the built binary; they find it through CAMVIDEO_BIN.
-test: media
+# The default model the CLI tests classify with (idempotent; quick when installed).
+model:
+	scripts/install_model.sh
+
+test: media model
 	$(SWIFT) build
 	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
 	CAMVIDEO_BIN="$$($(SWIFT) build --show-bin-path)/camvideo" \
 	$(SWIFT) test
 
-asan: media
+asan: media model
 	$(SWIFT) build $(ASAN)
 	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
 	CAMVIDEO_BIN="$$($(SWIFT) build $(ASAN) --show-bin-path)/camvideo" \
 	LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp):print_suppressions=0 \
 	$(SWIFT) test $(ASAN)
+
+# The ONNX importer's fuzz target: a deterministic mutation run over Fuzz/seeds (seconds).
+FUZZ_ITERATIONS ?= 200000
+fuzz:
+	$(SWIFT) build -c release --product camvideo-fuzz-importer
+	for seed in 1 2 3; do \
+	  .build/release/camvideo-fuzz-importer Fuzz/seeds --iterations $(FUZZ_ITERATIONS) --seed $$seed; \
+	done
 
 # Speed beside the peers, same run, medians of repeats (never a timed test).
 bench:

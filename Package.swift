@@ -13,6 +13,7 @@ let package = Package(
   name: "camvideo",
   products: [
     .executable(name: "camvideo", targets: ["camvideo"]),
+    .library(name: "Pipeline", targets: ["Pipeline"]),
     .library(name: "VideoIO", targets: ["VideoIO"]),
     .library(name: "Engine", targets: ["Engine"]),
   ],
@@ -55,10 +56,13 @@ let package = Package(
       dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: swiftSettings
     ),
+    // The first layer that sees both frames and tensors: preprocessing, classification (and,
+    // later, overlay and the bounded stages).
+    .target(name: "Pipeline", dependencies: ["VideoIO", "Engine"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "camvideo",
       dependencies: [
-        "VideoIO", "Engine",
+        "VideoIO", "Engine", "Pipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -72,10 +76,15 @@ let package = Package(
     .executableTarget(
       name: "camvideo-bench-engine", dependencies: ["Engine"], path: "Benchmarks/EngineBench",
       exclude: ["ort_time.py"], swiftSettings: swiftSettings),
+    // The ONNX importer's fuzz target (make fuzz; make fuzz-libfuzzer for coverage guidance).
+    .executableTarget(
+      name: "camvideo-fuzz-importer", dependencies: ["Engine"], path: "Fuzz/ImporterFuzz",
+      swiftSettings: swiftSettings),
     // Locating fixtures, generated media, ../shared and the built binary; running ffprobe.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
   ]
 )

@@ -93,6 +93,8 @@ camvideo="$(swift build -c release --show-bin-path)/camvideo"
 "$camvideo" --version
 
 # ---- the main job on a real sample --------------------------------------------------------
-# For now camvideo can only probe; when `render` lands (pipeline issue), this becomes
+# Until `render` lands (pipeline issue), the sample is probed and a photo classified; then this
+# becomes
 #   "$camvideo" render examples/media/cockatoo.mp4 cockatoo-cam.mp4
 "$camvideo" probe examples/media/cockatoo.mp4
+"$camvideo" classify examples/media/both.png --top 3

@@ -15,6 +15,6 @@ struct CamVideo: ParsableCommand {
       FFmpeg \(FFmpegVersion.string) (\(FFmpegVersion.libraries))
       \(BLAS.version)
       """,
-    subcommands: [Probe.self]
+    subcommands: [Probe.self, Classify.self, Layers.self]
   )
 }

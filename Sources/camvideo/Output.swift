@@ -1,5 +1,7 @@
 import ArgumentParser
+internal import Engine
 internal import Foundation
+internal import Pipeline
 internal import VideoIO
 
 /// Writes a line to standard error.
@@ -15,5 +17,22 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as VideoIOError {
     printError("camvideo: \(error)")
     throw ExitCode(1)
+  } catch let error as PipelineError {
+    printError("camvideo: \(error)")
+    throw ExitCode(1)
+  } catch let error as ModelError {
+    printError("camvideo: \(error)")
+    throw ExitCode(1)
+  } catch let error as EngineError {
+    printError("camvideo: \(error)")
+    throw ExitCode(1)
   }
+}
+
+/// A JSON document in camvideo's style: snake_case keys, sorted, slashes unescaped.
+func jsonString<T: Encodable>(_ value: T) throws -> String {
+  let encoder = JSONEncoder()
+  encoder.keyEncodingStrategy = .convertToSnakeCase
+  encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+  return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -31,7 +31,7 @@ struct Probe: ParsableCommand {
       }
       let report = ProbeReport(path: input, info: reader.info, framesDecoded: decoded)
       if json {
-        print(try report.jsonString())
+        print(try jsonString(report))
       } else {
         print(report.text)
       }

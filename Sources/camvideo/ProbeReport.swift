@@ -67,13 +67,6 @@ struct ProbeReport: Encodable {
     }
   }
 
-  func jsonString() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
-  }
-
   var text: String {
     func seconds(_ s: Double?) -> String { s.map { String(format: "%.3f s", $0) } ?? "unknown" }
     let v = video
