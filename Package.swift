@@ -85,6 +85,6 @@ let package = Package(
     .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),
   ]
 )

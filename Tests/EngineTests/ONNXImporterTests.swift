@@ -242,4 +242,50 @@ struct ONNXImporterTests {
     #expect(try model.predict(Tensor(shape: [1, 2], data: [1, 3]))[0].data == [0, 4])
     #expect(try model.resolveTensor("i") == "input")
   }
+
+  @Test("absurd sizes and attributes fail to load instead of overflowing or allocating")
+  func absurdSizes() throws {
+    // ConstantOfShape of 2⁴⁰ elements.
+    let big = ONNXWriter.model(
+      nodes: [
+        ONNXWriter.node(
+          "ConstantOfShape", name: "huge", inputs: ["s"], outputs: ["z"],
+          attributes: [
+            ONNXWriter.attribute(
+              "value", tensor: ONNXWriter.tensor(name: "", shape: [1], floats: [0]))
+          ]),
+        ONNXWriter.node("Add", name: "add", inputs: ["input", "z"], outputs: ["y"]),
+      ],
+      input: ONNXWriter.valueInfo("input", shape: [nil, 2]), outputs: ["y"],
+      initializers: [ONNXWriter.tensor(name: "s", shape: [2], int64s: [1 << 20, 1 << 20])])
+    #expect(throws: ModelError.self) { try load(big) }
+    // A stride of 2⁶², pads of -2⁶³, an axis of 2⁴⁰.
+    var m = Self.small()
+    m.graph.node[2] = ONNXWriter.node(
+      "Concat", name: "cat", inputs: ["z", "z"], outputs: ["y"],
+      attributes: [ONNXWriter.attribute("axis", int: 1 << 40)])
+    #expect(throws: ModelError.self) { try load(m) }
+    let pool = ModelBuilder.singleNode(
+      "MaxPool", inputShape: [nil, 1, 4, 4],
+      attributes: [
+        ONNXWriter.attribute("kernel_shape", ints: [2, 2]),
+        ONNXWriter.attribute("strides", ints: [1 << 62, 1]),
+      ])
+    #expect(throws: ModelError.self) { try ModelBuilder.load(pool) }
+    let pad = ModelBuilder.singleNode(
+      "Pad", inputShape: [nil, 3],
+      extraInputs: [ONNXWriter.tensor(name: "p", shape: [4], int64s: [0, Int.min, 0, 1])])
+    #expect(throws: ModelError.self) { try ModelBuilder.load(pad) }
+    // Concatenating scalars.
+    let scalars = ONNXWriter.model(
+      nodes: [
+        ONNXWriter.node(
+          "Concat", name: "cat", inputs: ["a", "a"], outputs: ["c"],
+          attributes: [ONNXWriter.attribute("axis", int: 0)]),
+        ONNXWriter.node("Add", name: "add", inputs: ["input", "c"], outputs: ["y"]),
+      ],
+      input: ONNXWriter.valueInfo("input", shape: [nil, 2]), outputs: ["y"],
+      initializers: [ONNXWriter.tensor(name: "a", shape: [], floats: [1])])
+    #expect(throws: ModelError.self) { try load(scalars) }
+  }
 }

@@ -11,6 +11,9 @@ struct SliceTests {
     #expect(op.forward(x).data == [4, 2, 0, 9, 7, 5])
     let clamp = Slice(ranges: [Slice.AxisRange(axis: 1, start: 1, end: 100, step: 1)])
     #expect(clamp.forward(x).shape == [2, 4])
+    #expect(clamp.forward(x).data == [1, 2, 3, 4, 6, 7, 8, 9])
+    let middle = Slice(ranges: [Slice.AxisRange(axis: 0, start: 1, end: 2, step: 1)])
+    #expect(middle.forward(x).data == [5, 6, 7, 8, 9])
     var rng = SeededRandom(seed: 19)
     expectGradients(op, [rng.tensor([3, 5])])
     expectGradients(

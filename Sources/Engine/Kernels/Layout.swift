@@ -99,7 +99,16 @@ enum Layout {
   static func slice<T>(_ x: [T], shape: [Int], axes: [SliceAxis]) -> [T] {
     var out: [T] = []
     out.reserveCapacity(axes.map(\.count).reduce(1, *))
-    forEachSliceOffset(shape: shape, axes: axes) { _, i in out.append(x[i]) }
+    guard let last = axes.last, last.step == 1, shape.count > 1 else {
+      forEachSliceOffset(shape: shape, axes: axes) { _, i in out.append(x[i]) }
+      return out
+    }
+    // Unit step on the innermost axis: copy whole runs.
+    let rowLength = shape[shape.count - 1]
+    forEachSliceOffset(shape: Array(shape.dropLast()), axes: Array(axes.dropLast())) { _, row in
+      let start = row * rowLength + last.start
+      out.append(contentsOf: x[start..<start + last.count])
+    }
     return out
   }
 

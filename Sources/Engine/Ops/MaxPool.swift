@@ -23,15 +23,33 @@ struct MaxPool: UnaryOperator {
     let (h, w) = (x.shape[2], x.shape[3])
     let (oh, ow) = window.outputSize(height: h, width: w)
     let planes = x.shape[0] * x.shape[1]
-    var y = Tensor(zeros: [x.shape[0], x.shape[1], oh, ow])
-    for p in 0..<planes {
-      window.forEachWindow(height: h, width: w) { o, taps, _ in
-        var m = -Float.infinity
-        for t in taps { m = max(m, x.data[p * h * w + t]) }
-        y.data[p * oh * ow + o] = m
+    let (kh, kw) = (window.kernel[0], window.kernel[1])
+    let (sh, sw) = (window.strides[0], window.strides[1])
+    let (dh, dw) = (window.dilations[0], window.dilations[1])
+    let (pt, pl) = (window.pads[0], window.pads[1])
+    // Per output column, the range of kernel columns that land inside the image.
+    let taps = (0..<ow).map { ox in
+      Im2col.validRange(count: kw, stride: dw, offset: ox * sw - pl, size: w)
+    }
+    return Tensor(shape: [x.shape[0], x.shape[1], oh, ow]) { out in
+      x.data.withUnsafeBufferPointer { src in
+        for p in 0..<planes {
+          let plane = p * h * w
+          for oy in 0..<oh {
+            let rows = Im2col.validRange(count: kh, stride: dh, offset: oy * sh - pt, size: h)
+            for ox in 0..<ow {
+              var m = -Float.infinity
+              let x0 = ox * sw - pl
+              for ky in rows {
+                let row = plane + (oy * sh - pt + ky * dh) * w + x0
+                for kx in taps[ox] { m = Swift.max(m, src[row + kx * dw]) }
+              }
+              out[(p * oh + oy) * ow + ox] = m
+            }
+          }
+        }
       }
     }
-    return y
   }
 
   func gradient(x: Tensor, y: Tensor, dy: Tensor, guided: Bool) -> Tensor {
