@@ -54,6 +54,8 @@ fuzz:
 bench:
 	$(SWIFT) build -c release --product camvideo-bench-video
 	.build/release/camvideo-bench-video examples/media/cockatoo.mp4 --repeats 5 --threads 1
+	$(SWIFT) build -c release --product camvideo-bench-engine
+	.build/release/camvideo-bench-engine
 
 clean:
 	rm -rf .build .build-asan
