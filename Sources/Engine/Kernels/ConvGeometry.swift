@@ -48,3 +48,31 @@ struct ConvGeometry: Equatable, Sendable {
     return upper ? (small, total - small) : (total - small, small)
   }
 }
+
+extension ConvGeometry {
+  /// The pads `[top, left, bottom, right]` of a Conv or pooling node: its `pads` attribute, or
+  /// what `auto_pad` (`VALID`, `SAME_UPPER`, `SAME_LOWER`) implies for the input's spatial size.
+  static func pads(
+    of node: inout NodeContext, input x: [Dim], kernel: [Int], strides: [Int], dilations: [Int]
+  ) throws(NodeError) -> [Int] {
+    let autoPad = try node.attributes.string("auto_pad") ?? "NOTSET"
+    var pads = try node.attributes.ints("pads") ?? [0, 0, 0, 0]
+    guard pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else { throw .invalid("pads \(pads)") }
+    switch autoPad {
+    case "NOTSET": break
+    case "VALID": pads = [0, 0, 0, 0]
+    case "SAME_UPPER", "SAME_LOWER":
+      guard x.count == 4, let h = x[2].value, let w = x[3].value else {
+        throw .unsupported("auto_pad with a dynamic spatial size")
+      }
+      let upper = autoPad == "SAME_UPPER"
+      let (t, b) = samePads(
+        size: h, kernel: kernel[0], stride: strides[0], dilation: dilations[0], upper: upper)
+      let (l, r) = samePads(
+        size: w, kernel: kernel[1], stride: strides[1], dilation: dilations[1], upper: upper)
+      pads = [t, l, b, r]
+    default: throw .unsupported("auto_pad '\(autoPad)'")
+    }
+    return pads
+  }
+}

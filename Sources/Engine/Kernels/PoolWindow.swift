@@ -26,24 +26,8 @@ struct PoolWindow: Equatable, Sendable {
       throw .invalid("strides \(strides), dilations \(dilations)")
     }
     let ceilMode = try node.attributes.int("ceil_mode", default: 0) != 0
-    var pads = try node.attributes.ints("pads") ?? [0, 0, 0, 0]
-    guard pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else { throw .invalid("pads \(pads)") }
-    let autoPad = try node.attributes.string("auto_pad") ?? "NOTSET"
-    switch autoPad {
-    case "NOTSET": break
-    case "VALID": pads = [0, 0, 0, 0]
-    case "SAME_UPPER", "SAME_LOWER":
-      guard let h = x[2].value, let w = x[3].value else {
-        throw .unsupported("auto_pad with a dynamic spatial size")
-      }
-      let upper = autoPad == "SAME_UPPER"
-      let (t, b) = ConvGeometry.samePads(
-        size: h, kernel: kernel[0], stride: strides[0], dilation: dilations[0], upper: upper)
-      let (l, r) = ConvGeometry.samePads(
-        size: w, kernel: kernel[1], stride: strides[1], dilation: dilations[1], upper: upper)
-      pads = [t, l, b, r]
-    default: throw .unsupported("auto_pad '\(autoPad)'")
-    }
+    let pads = try ConvGeometry.pads(
+      of: &node, input: x, kernel: kernel, strides: strides, dilations: dilations)
     return PoolWindow(
       kernel: kernel, strides: strides, dilations: dilations, pads: pads, ceilMode: ceilMode)
   }
