@@ -160,9 +160,11 @@ public final class VideoReader: @unchecked Sendable {
     try check(cv_input_frame_desc(handle, &desc), "decode", path: source.location)
     let width = Int(desc.width)
     let height = Int(desc.height)
-    var pixels = [UInt8](repeating: 0, count: width * height * 3)
-    let code = pixels.withUnsafeMutableBufferPointer {
-      cv_input_frame_rgb(handle, $0.baseAddress, Int32(width * 3))
+    // The converter writes every byte: no need to zero a full frame first (hot path).
+    var code: Int32 = 0
+    let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
+      code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
+      count = buffer.count  // UInt8 is trivial; on failure the array is discarded below
     }
     try check(code, "convert a frame to RGB", path: source.location)
     let image = RGBImage(width: width, height: height, pixels: pixels)
