@@ -1,0 +1,43 @@
+/// The colour scales a heat map is painted with (`--colormap`).
+///
+/// `jet`, `turbo`, `viridis` and `inferno` are OpenCV's tables (``Colormap`` + `Tables`, generated
+/// from `cv2.applyColorMap` by `scripts/gen_colormaps.py`), so a map painted here has the same
+/// pixels as pytorch-grad-cam's `show_cam_on_image` — but in RGB order, the `use_rgb=True` that
+/// fixes its "inverted colours" default. `gray` is the identity ramp.
+public enum Colormap: String, CaseIterable, Sendable {
+  case jet, turbo, viridis, inferno, gray
+
+  /// The colour of a map value in [0, 1]: entry `⌊255·value⌋` of the table, as
+  /// `cv2.applyColorMap(np.uint8(255 * mask))` picks it (values outside [0, 1] are clamped).
+  @inline(__always)
+  public func color(_ value: Float) -> (r: UInt8, g: UInt8, b: UInt8) {
+    let i = Self.index(value)
+    switch self {
+    case .gray: return (UInt8(i), UInt8(i), UInt8(i))
+    default:
+      let t = table
+      return (t[3 * i], t[3 * i + 1], t[3 * i + 2])
+    }
+  }
+
+  /// 256 RGB triples.
+  var table: [UInt8] {
+    switch self {
+    case .jet: Self.jetTable
+    case .turbo: Self.turboTable
+    case .viridis: Self.viridisTable
+    case .inferno: Self.infernoTable
+    case .gray: Self.grayTable
+    }
+  }
+
+  /// `np.uint8(255 · v)` truncates toward zero; NaN counts as 0.
+  @inline(__always)
+  static func index(_ value: Float) -> Int {
+    guard value > 0 else { return 0 }
+    guard value < 1 else { return 255 }
+    return Int(255 * value)
+  }
+
+  static let grayTable: [UInt8] = (0..<256).flatMap { [UInt8($0), UInt8($0), UInt8($0)] }
+}

@@ -1,0 +1,123 @@
+public import VideoIO
+
+/// Puts a map computed at the model's input resolution back over the full frame, undoing the
+/// fit that made the model input (``ModelInput/fit``), with bilinear interpolation.
+///
+/// Sampling follows `cv2.resize(…, INTER_LINEAR)`: pixel centres at half-integers, edges
+/// replicated. The three fits:
+/// - `stretch`: the map covers the whole frame.
+/// - `crop`: the map covers the centre part of the frame the model saw (`content`, in frame
+///   pixels); the frame outside it gets 0 (../shared/CLI.md).
+/// - `pad`: only the letterboxed part of the map (`content`, in map pixels) holds the picture; it
+///   is stretched over the whole frame and the bars are dropped.
+///
+/// The interpolation taps depend only on the geometry, so one placement serves every frame of a
+/// clip.
+public struct HeatmapPlacement: Sendable {
+  public let mapWidth: Int, mapHeight: Int
+  public let frameWidth: Int, frameHeight: Int
+  private let columns: Taps
+  private let rows: Taps
+
+  /// - Parameters:
+  ///   - content: where the picture's content is, as ``ScaledImage/content`` reports it (crop:
+  ///     in frame pixels; stretch and pad: in map pixels).
+  public init(
+    mapWidth: Int, mapHeight: Int, frameWidth: Int, frameHeight: Int, fit: Fit, content: PixelRect
+  ) {
+    precondition(mapWidth > 0 && mapHeight > 0 && frameWidth > 0 && frameHeight > 0)
+    self.mapWidth = mapWidth
+    self.mapHeight = mapHeight
+    self.frameWidth = frameWidth
+    self.frameHeight = frameHeight
+    switch fit {
+    case .stretch:
+      columns = Taps(count: frameWidth, source: mapWidth, from: 0, span: frameWidth, to: 0, width: mapWidth)
+      rows = Taps(count: frameHeight, source: mapHeight, from: 0, span: frameHeight, to: 0, width: mapHeight)
+    case .crop:
+      columns = Taps(
+        count: frameWidth, source: mapWidth, from: content.x, span: content.width, to: 0,
+        width: mapWidth)
+      rows = Taps(
+        count: frameHeight, source: mapHeight, from: content.y, span: content.height, to: 0,
+        width: mapHeight)
+    case .pad:
+      columns = Taps(
+        count: frameWidth, source: mapWidth, from: 0, span: frameWidth, to: content.x,
+        width: content.width)
+      rows = Taps(
+        count: frameHeight, source: mapHeight, from: 0, span: frameHeight, to: content.y,
+        width: content.height)
+    }
+  }
+
+  /// The placement for a frame and the model-size picture made from it.
+  public init(map width: Int, _ height: Int, frame: RGBImage, scaled: ScaledImage) {
+    self.init(
+      mapWidth: width, mapHeight: height, frameWidth: frame.width, frameHeight: frame.height,
+      fit: scaled.fit, content: scaled.content)
+  }
+
+  /// The map over the frame: `frameWidth × frameHeight` values, row-major.
+  public func place(_ map: [Float]) -> [Float] {
+    precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
+    // Columns first into an intermediate of mapHeight rows, then rows (separable bilinear).
+    var across = [Float](repeating: 0, count: mapHeight * frameWidth)
+    var out = [Float](repeating: 0, count: frameWidth * frameHeight)
+    map.withUnsafeBufferPointer { src in
+      across.withUnsafeMutableBufferPointer { mid in
+        for y in 0..<mapHeight {
+          let row = src.baseAddress.map { $0 + y * mapWidth }
+          let dst = y * frameWidth
+          for x in 0..<frameWidth {
+            let t = columns[x]
+            guard t.inside, let row else { continue }
+            mid[dst + x] = row[t.i0] * t.w0 + row[t.i1] * t.w1
+          }
+        }
+      }
+      across.withUnsafeBufferPointer { mid in
+        out.withUnsafeMutableBufferPointer { dst in
+          for y in 0..<frameHeight {
+            let t = rows[y]
+            guard t.inside else { continue }
+            let a = t.i0 * frameWidth
+            let b = t.i1 * frameWidth
+            let o = y * frameWidth
+            for x in 0..<frameWidth { dst[o + x] = mid[a + x] * t.w0 + mid[b + x] * t.w1 }
+          }
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// The two source taps and weights of every output position along one axis.
+private struct Taps: Sendable {
+  struct Tap: Sendable {
+    var i0 = 0, i1 = 0
+    var w0: Float = 0, w1: Float = 0
+    var inside = false
+  }
+  private var taps: [Tap]
+
+  /// Output positions `from ..< from + span` (of `count`) sample source positions
+  /// `to ..< to + width` (of `source`); the rest are outside.
+  init(count: Int, source: Int, from: Int, span: Int, to: Int, width: Int) {
+    taps = (0..<count).map { o in
+      guard o >= from && o < from + span, span > 0, width > 0 else { return Tap() }
+      let scale = Double(width) / Double(span)
+      let s = (Double(o - from) + 0.5) * scale - 0.5 + Double(to)
+      let lo = Double(to)
+      let hi = Double(min(to + width, source) - 1)
+      let clamped = min(max(s, lo), hi)
+      let i0 = Int(clamped.rounded(.down))
+      let i1 = min(i0 + 1, Int(hi))
+      let f = Float(clamped - Double(i0))
+      return Tap(i0: i0, i1: i1, w0: 1 - f, w1: f, inside: true)
+    }
+  }
+
+  subscript(i: Int) -> Tap { taps[i] }
+}
