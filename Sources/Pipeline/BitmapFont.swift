@@ -34,8 +34,7 @@ public enum BitmapFont {
   }
 
   /// Darkens a rectangle: each channel times `shade`.
-  static func fill(_ image: inout RGBImage, x: Int, y: Int, width: Int, height: Int, shade: Float)
-  {
+  static func fill(_ image: inout RGBImage, x: Int, y: Int, width: Int, height: Int, shade: Float) {
     let x0 = max(0, x)
     let y0 = max(0, y)
     let x1 = min(image.width, x + width)

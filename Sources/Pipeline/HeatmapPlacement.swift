@@ -32,8 +32,10 @@ public struct HeatmapPlacement: Sendable {
     self.frameHeight = frameHeight
     switch fit {
     case .stretch:
-      columns = Taps(count: frameWidth, source: mapWidth, from: 0, span: frameWidth, to: 0, width: mapWidth)
-      rows = Taps(count: frameHeight, source: mapHeight, from: 0, span: frameHeight, to: 0, width: mapHeight)
+      columns = Taps(
+        count: frameWidth, source: mapWidth, from: 0, span: frameWidth, to: 0, width: mapWidth)
+      rows = Taps(
+        count: frameHeight, source: mapHeight, from: 0, span: frameHeight, to: 0, width: mapHeight)
     case .crop:
       columns = Taps(
         count: frameWidth, source: mapWidth, from: content.x, span: content.width, to: 0,

@@ -10,7 +10,9 @@ struct HeatmapPlacementTests {
     let p = HeatmapPlacement(
       mapWidth: 2, mapHeight: 2, frameWidth: 4, frameHeight: 4, fit: .stretch,
       content: PixelRect(x: 0, y: 0, width: 2, height: 2))
-    let expected: [Float] = [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]
+    let expected: [Float] = [
+      0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3,
+    ]
     #expect(p.place([0, 1, 2, 3]) == expected)
   }
 
