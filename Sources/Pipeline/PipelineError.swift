@@ -6,6 +6,8 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable, Equatable {
   case modelInput(path: String, reason: String)
   /// A label file that cannot be used.
   case labels(path: String, reason: String)
+  /// A side output (`--frames-json`) that cannot be written.
+  case output(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -14,6 +16,7 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable, Equatable {
         + "scripts/install_model.sh (part of scripts/setup.sh), or give --model PATH"
     case .modelInput(let path, let reason): return "\(path): \(reason)"
     case .labels(let path, let reason): return "\(path): cannot use the labels: \(reason)"
+    case .output(let path, let reason): return "\(path): \(reason)"
     }
   }
 }
