@@ -1,7 +1,9 @@
 import VideoIO
 
 extension RenderPipeline {
-  /// Reads the input into `queue`: frames inside `--start`/`--duration`/`--max-frames`, with
+  /// Reads the input into `queue`.
+  ///
+  /// Frames inside `--start`/`--duration`/`--max-frames`, with
   /// their pts (made up from the previous frame when the container has none), and the audio
   /// packets of the same span. Ends the queue at the end of the input or on `stop()`.
   func decodeStage(_ reader: VideoReader, into queue: BoundedQueue<Decoded>) {

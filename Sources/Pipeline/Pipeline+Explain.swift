@@ -7,8 +7,9 @@ extension RenderPipeline {
     var targets: [Int: (prediction: Prediction, frames: Int)] = [:]
   }
 
-  /// Gathers frames into batches of `--batch` and explains each batch with one model call
-  /// (or, on the second pass of `--normalize clip`, looks up the first pass's maps). Audio
+  /// Gathers frames into batches of `--batch` and explains each batch with one model call.
+  ///
+  /// On the second pass of `--normalize clip` it looks up the first pass's maps instead. Audio
   /// packets that arrive meanwhile follow the batch's frames. A short batch is flushed at the
   /// end, so a 1-frame clip works.
   @discardableResult

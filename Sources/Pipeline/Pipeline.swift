@@ -35,8 +35,9 @@ public final class RenderPipeline: @unchecked Sendable {
     self.labels = labels
   }
 
-  /// Stops reading the input; `run()` finishes the frames in flight and returns a partial
-  /// summary. Safe from any thread (a signal handler's queue).
+  /// Stops reading the input.
+  ///
+  /// `run()` finishes the frames in flight and returns a partial summary. Safe from any thread (a signal handler's queue).
   public func stop() { control.requestStop() }
 
   /// Renders the whole input.

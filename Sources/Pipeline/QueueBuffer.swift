@@ -6,7 +6,9 @@ public enum OverflowPolicy: Sendable, Equatable {
   case dropOldest
 }
 
-/// The state machine of a bounded queue, without threads: the buffer, its capacity and policy,
+/// The state machine of a bounded queue, without threads.
+///
+/// It holds the buffer, its capacity and policy,
 /// and whether it is closed. ``BoundedQueue`` wraps it in a lock and condition variables.
 struct QueueBuffer<Element> {
   enum Push: Equatable {
@@ -44,7 +46,9 @@ struct QueueBuffer<Element> {
 
   var count: Int { items.count - head }
 
-  /// Tries to store an item. Items dropped to make room are handed to `discard`.
+  /// Tries to store an item.
+  ///
+  /// Items dropped to make room are handed to `discard`.
   mutating func push(_ item: Element, discard: (Element) -> Void = { _ in }) -> Push {
     guard !isClosed else { return .closed }
     if count < capacity {
@@ -64,7 +68,9 @@ struct QueueBuffer<Element> {
     }
   }
 
-  /// Takes the oldest item. A closed queue still hands out what it holds, in order, so the end
+  /// Takes the oldest item.
+  ///
+  /// A closed queue still hands out what it holds, in order, so the end
   /// of a stream never overtakes its last items.
   mutating func pop() -> Pop {
     guard head < items.count else { return isClosed ? .finished : .empty }

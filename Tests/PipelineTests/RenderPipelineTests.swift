@@ -6,7 +6,9 @@ import VideoIO
 
 @testable import Pipeline
 
-/// A stand-in for the model: the map is the picture's red channel, the classes are fixed, so the
+/// A stand-in for the model.
+///
+/// The map is the picture's red channel, the classes are fixed, so the
 /// tests see the plumbing (frames, timestamps, audio, side outputs, errors, stop) alone. The
 /// real model runs through the same pipeline in the CLI tests.
 final class RedChannelExplainer: FrameExplaining, @unchecked Sendable {
