@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "Pipeline", targets: ["Pipeline"]),
     .library(name: "VideoIO", targets: ["VideoIO"]),
     .library(name: "Engine", targets: ["Engine"]),
+    .library(name: "CAM", targets: ["CAM"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +57,9 @@ let package = Package(
       dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: swiftSettings
     ),
+    // The CAM methods on the engine: targets, Grad-CAM and its variants, guided backprop. Sees
+    // tensors, never video.
+    .target(name: "CAM", dependencies: ["Engine"], swiftSettings: swiftSettings),
     // The first layer that sees both frames and tensors: preprocessing, classification (and,
     // later, overlay and the bounded stages).
     .target(name: "Pipeline", dependencies: ["VideoIO", "Engine"], swiftSettings: swiftSettings),
@@ -76,6 +80,10 @@ let package = Package(
     .executableTarget(
       name: "camvideo-bench-engine", dependencies: ["Engine"], path: "Benchmarks/EngineBench",
       exclude: ["ort_time.py"], swiftSettings: swiftSettings),
+    // Milliseconds per photo of every CAM method on the default model (make bench).
+    .executableTarget(
+      name: "camvideo-bench-cam", dependencies: ["CAM", "Engine"], path: "Benchmarks/CAMBench",
+      swiftSettings: swiftSettings),
     // The ONNX importer's fuzz target (make fuzz; make fuzz-libfuzzer for coverage guidance).
     .executableTarget(
       name: "camvideo-fuzz-importer", dependencies: ["Engine"], path: "Fuzz/ImporterFuzz",
@@ -86,5 +94,7 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "CAMTests", dependencies: ["CAM", "Engine", "TestSupport"], exclude: ["Fixtures"]),
   ]
 )
