@@ -62,11 +62,12 @@ let package = Package(
     .target(name: "CAM", dependencies: ["Engine"], swiftSettings: swiftSettings),
     // The first layer that sees both frames and tensors: preprocessing, classification (and,
     // later, overlay and the bounded stages).
-    .target(name: "Pipeline", dependencies: ["VideoIO", "Engine"], swiftSettings: swiftSettings),
+    .target(
+      name: "Pipeline", dependencies: ["VideoIO", "Engine", "CAM"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "camvideo",
       dependencies: [
-        "VideoIO", "Engine", "Pipeline",
+        "VideoIO", "Engine", "CAM", "Pipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -57,11 +57,45 @@ public final class CAMRunner: Sendable {
     guard input.rank == 4, input.shape[0] > 0 else { throw .inputShape(got: input.shape) }
     let n = input.shape[0]
     guard targets.count == n else { throw .targetCount(expected: n, got: targets.count) }
+    return try explain(input) { (i, row) throws(CAMError) in try Self.classID(targets[i], row: row)
+    }
+  }
+
+  /// Explains every item of a batch, the caller choosing each item's class from its class
+  /// probabilities once the forward pass has computed them (a video's stable target, which
+  /// depends on the frames before).
+  ///
+  /// - Parameters:
+  ///   - input: `[N, C, H, W]`, preprocessed as the model expects.
+  ///   - choose: called once per item, in order, with `softmax(logits)` of the unaugmented input;
+  ///     returns the class to explain.
+  /// - Returns: one result per item, in order.
+  /// - Throws: as ``explain(_:targets:)``; ``CAMError/classOutOfRange(index:classes:)`` when
+  ///   `choose` returns a class the model does not have.
+  public func explain(_ input: Tensor, choosing choose: ([Float]) -> Int) throws(CAMError)
+    -> [CAMResult]
+  {
+    guard input.rank == 4, input.shape[0] > 0 else { throw .inputShape(got: input.shape) }
+    return try explain(input) { (_, row) throws(CAMError) in
+      let c = choose(ModelProbe.softmax(row))
+      guard c >= 0 && c < row.count else { throw .classOutOfRange(index: c, classes: row.count) }
+      return c
+    }
+  }
+
+  /// The batch explained with `pick(item, logits)` choosing each item's class.
+  private func explain(_ input: Tensor, pick: (Int, [Float]) throws(CAMError) -> Int)
+    throws(CAMError) -> [CAMResult]
+  {
+    let n = input.shape[0]
     let width = input.shape[3]
     let height = input.shape[2]
     if !options.augSmooth {
       let passes = try run(input) { logits throws(CAMError) in
-        try Self.classes(for: targets, logits: logits)
+        let k = logits.shape[1]
+        var out: [Int] = []
+        for i in 0..<n { out.append(try pick(i, Array(logits.data[i * k..<(i + 1) * k]))) }
+        return out
       }
       return passes.map { p in
         result(p, logits: p.logits, raw: p.layerRaw, map: p.map, width: width, height: height)
@@ -75,17 +109,17 @@ public final class CAMRunner: Sendable {
       // The item's own top-1 (or given class) on the unaugmented pass, for all six.
       let k = logits.shape[1]
       var out: [Int] = []
-      for (i, target) in targets.enumerated() {
+      for i in 0..<n {
         let row = Array(logits.data[(i * m + identity) * k..<(i * m + identity + 1) * k])
-        let c = try Self.classID(target, row: row)
+        let c = try pick(i, row)
         out += [Int](repeating: c, count: m)
       }
       return out
     }
     return (0..<n).map { i in
       let own = passes[i * m..<(i + 1) * m]
-      var raws = [[Heatmap]]()
-      var maps = [Heatmap]()
+      var raws: [[Heatmap]] = []
+      var maps: [Heatmap] = []
       for (p, aug) in zip(own, augmentations) {
         raws.append(p.layerRaw.map { aug.flip ? $0.flippedHorizontally() : $0 })
         maps.append(aug.flip ? p.map.flippedHorizontally() : p.map)
@@ -123,8 +157,7 @@ public final class CAMRunner: Sendable {
   }
 
   /// Forward (and backward) on `batch`; `choose` picks each row's class from the logits.
-  func run(_ batch: Tensor, choose: (Tensor) throws(CAMError) -> [Int]) throws(CAMError) -> [Pass]
-  {
+  func run(_ batch: Tensor, choose: (Tensor) throws(CAMError) -> [Int]) throws(CAMError) -> [Pass] {
     let forward: ForwardPass
     do { forward = try model.forward(batch) } catch { throw .engine(error) }
     let logits = forward.logits
@@ -135,7 +168,9 @@ public final class CAMRunner: Sendable {
     let k = logits.shape[1]
     let classes = try choose(logits)
     let rows = (0..<n).map { Array(logits.data[$0 * k..<($0 + 1) * k]) }
-    let scores = (0..<n).map { ModelProbe.score(rows[$0], target: classes[$0], kind: options.score) }
+    let scores = (0..<n).map {
+      ModelProbe.score(rows[$0], target: classes[$0], kind: options.score)
+    }
     var activations: [Tensor] = []
     var gradients: [Tensor?] = []
     do {
@@ -188,7 +223,8 @@ public final class CAMRunner: Sendable {
       }
       passes.append(
         Pass(
-          classID: classes[i], score: scores[i], logits: rows[i], layerRaw: raws, layerCAM: cams, layerWeights: weights,
+          classID: classes[i], score: scores[i], logits: rows[i], layerRaw: raws, layerCAM: cams,
+          layerWeights: weights,
           map: Self.aggregate(raws, width: batch.shape[3], height: batch.shape[2])))
     }
     return passes

@@ -1,11 +1,12 @@
 import ArgumentParser
 internal import Engine
+internal import Pipeline
 internal import VideoIO
 
 /// camvideo: what an image classifier looks at, frame by frame, in video.
 @main
 struct CamVideo: ParsableCommand {
-  static let version = "0.1.0"
+  static let version = CamvideoVersion.string
 
   static let configuration = CommandConfiguration(
     commandName: "camvideo",
@@ -15,6 +16,7 @@ struct CamVideo: ParsableCommand {
       FFmpeg \(FFmpegVersion.string) (\(FFmpegVersion.libraries))
       \(BLAS.version)
       """,
-    subcommands: [Probe.self, Classify.self, Layers.self]
+    subcommands: [Render.self, Image.self, Classify.self, Layers.self, Probe.self],
+    defaultSubcommand: Render.self
   )
 }

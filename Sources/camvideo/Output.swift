@@ -1,4 +1,5 @@
 import ArgumentParser
+internal import CAM
 internal import Engine
 internal import Foundation
 internal import Pipeline
@@ -24,6 +25,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     printError("camvideo: \(error)")
     throw ExitCode(1)
   } catch let error as EngineError {
+    printError("camvideo: \(error)")
+    throw ExitCode(1)
+  } catch let error as CAMError {
     printError("camvideo: \(error)")
     throw ExitCode(1)
   }
