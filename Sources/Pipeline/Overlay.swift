@@ -24,28 +24,42 @@ public struct Overlay: Sendable, Equatable {
   /// - Returns: a picture of the same size.
   public func blend(_ image: RGBImage, map: [Float]) -> RGBImage {
     precondition(map.count == image.width * image.height, "map size differs from the picture")
-    let w = imageWeight
-    let heatWeight = 1 - w
-    let table = colormap.table
-    var blended = [Float](repeating: 0, count: image.pixels.count)
+    let count = map.count
+    // Both terms of the blend take 256 values per channel: tabulate them once, with the
+    // reference's operation order (`(1 − w)·(heat / 255)`, `w·(image / 255)`) so that the sums,
+    // and their truncation to 8 bits, come out the same.
+    let heatWeight = 1 - imageWeight
+    let lut = colormap.table
+    var heatTerms = [Float](repeating: 0, count: 768)
+    var imageTerms = [Float](repeating: 0, count: 256)
+    for i in 0..<768 { heatTerms[i] = heatWeight * (Float(lut[i]) / 255) }
+    for v in 0..<256 { imageTerms[v] = imageWeight * (Float(v) / 255) }
+    var blended = [Float](repeating: 0, count: 3 * count)
     var peak: Float = 0
     image.pixels.withUnsafeBufferPointer { px in
-      table.withUnsafeBufferPointer { lut in
-        blended.withUnsafeMutableBufferPointer { out in
-          for i in 0..<map.count {
-            let t = 3 * Colormap.index(map[i])
-            for c in 0..<3 {
-              // The reference's operation order, so truncation to 8 bits lands the same way.
-              let v = heatWeight * (Float(lut[t + c]) / 255) + w * (Float(px[3 * i + c]) / 255)
-              out[3 * i + c] = v
-              peak = max(peak, v)
-            }
-          }
+      blended.withUnsafeMutableBufferPointer { out in
+        for i in 0..<count {
+          let t = 3 * Colormap.index(map[i])
+          let o = 3 * i
+          let r = heatTerms[t] + imageTerms[Int(px[o])]
+          let g = heatTerms[t + 1] + imageTerms[Int(px[o + 1])]
+          let b = heatTerms[t + 2] + imageTerms[Int(px[o + 2])]
+          out[o] = r
+          out[o + 1] = g
+          out[o + 2] = b
+          peak = max(peak, max(r, max(g, b)))
         }
       }
     }
     // An all-black picture under a zero map blends to 0 everywhere: keep it black.
-    let pixels = blended.map { peak > 0 ? UInt8(min(255, 255 * ($0 / peak))) : 0 }
+    var pixels = [UInt8](repeating: 0, count: 3 * count)
+    if peak > 0 {
+      blended.withUnsafeBufferPointer { v in
+        pixels.withUnsafeMutableBufferPointer { out in
+          for i in 0..<(3 * count) { out[i] = UInt8(min(255, 255 * (v[i] / peak))) }
+        }
+      }
+    }
     return RGBImage(width: image.width, height: image.height, pixels: pixels)
   }
 }

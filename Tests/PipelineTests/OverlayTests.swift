@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import VideoIO
 
@@ -35,5 +36,29 @@ struct OverlayTests {
   func zero() {
     let out = Overlay(imageWeight: 1).blend(RGBImage(width: 1, height: 1, fill: 0), map: [0])
     #expect(out.pixels == [0, 0, 0])
+  }
+}
+
+@Suite("Overlay against pytorch-grad-cam")
+struct OverlayGoldenTests {
+  @Test(
+    "show_cam_on_image(use_rgb=True) pixels, on the reference's own map and picture",
+    arguments: ["efficientnet_lite0/chelsea", "efficientnet_lite0/coffee", "mobilenet_v2/chelsea"])
+  func golden(_ item: String) throws {
+    guard let reference = TestEnvironment.sharedReference else { return }  // announced as SKIPPED
+    let folder = reference.appendingPathComponent("golden/\(item)")
+    let image = try NumpyArray(contentsOf: folder.appendingPathComponent("image_rgb_u8.npy"))
+    let map = try NumpyArray(contentsOf: folder.appendingPathComponent("gradcam.npy"))
+    let expected = try NumpyArray(contentsOf: folder.appendingPathComponent("gradcam_overlay.npy"))
+    let picture = RGBImage(width: 224, height: 224, pixels: image.values.map { UInt8($0) })
+    let out = Overlay().blend(picture, map: map.values)
+    var worst = 0
+    var differing = 0
+    for (a, b) in zip(out.pixels, expected.values) {
+      let d = abs(Int(a) - Int(b))
+      worst = max(worst, d)
+      if d > 0 { differing += 1 }
+    }
+    #expect(worst == 0, "max |Δ| \(worst) over \(differing) of \(out.pixels.count) values")
   }
 }

@@ -27,6 +27,12 @@ public enum TestEnvironment {
     }
   }()
 
+  /// `../shared/reference`, or nil with a loud notice when ../shared is absent.
+  public static var sharedReference: URL? {
+    _ = sharedNoticeOnce
+    return shared?.appendingPathComponent("reference")
+  }
+
   /// Files in `../shared/media` (and `derived/`), or [] with a loud notice when absent.
   public static func sharedMedia(derived: Bool) -> [URL] {
     _ = sharedNoticeOnce
