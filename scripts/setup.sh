@@ -93,8 +93,7 @@ camvideo="$(swift build -c release --show-bin-path)/camvideo"
 "$camvideo" --version
 
 # ---- the main job on a real sample --------------------------------------------------------
-# Until `render` lands (pipeline issue), the sample is probed and a photo classified; then this
-# becomes
-#   "$camvideo" render examples/media/cockatoo.mp4 cockatoo-cam.mp4
-"$camvideo" probe examples/media/cockatoo.mp4
-"$camvideo" classify examples/media/both.png --top 3
+# The 720p cockatoo clip (280 frames, with audio) rendered with Grad-CAM on EfficientNet-Lite0,
+# `--class auto`, into cockatoo-cam.mp4 in the current folder.
+"$camvideo" examples/media/cockatoo.mp4 cockatoo-cam.mp4 --class auto
+echo "setup.sh: wrote cockatoo-cam.mp4 (play it with: ffplay cockatoo-cam.mp4)"
