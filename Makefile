@@ -1,7 +1,7 @@
 # camvideo's everyday commands. `make test` is the README's test command, and what CI runs.
 #
 #   make build   release build of everything (.build/release/camvideo)
-#   make test    test media into .build/test-media, then the debug build and `swift test`
+#   make test    test media into .build/test-media, the release binary, then `swift test`
 #   make asan    the same tests under AddressSanitizer (separate build folder .build-asan)
 #   make bench   decode/encode speed against the ffmpeg CLI (Benchmarks/VideoIOBench)
 #   make media   only the test media
@@ -29,11 +29,14 @@ media:
 model:
 	scripts/install_model.sh
 
+# The CLI tests run the release binary: the model is ~50 times slower in a debug build, and the
+# release binary is what users run.
 test: media model
-	$(SWIFT) build
+	$(SWIFT) build -c release --product camvideo
+	$(SWIFT) build --build-tests
 	CAMVIDEO_TEST_MEDIA=$(MEDIA) \
-	CAMVIDEO_BIN="$$($(SWIFT) build --show-bin-path)/camvideo" \
-	$(SWIFT) test
+	CAMVIDEO_BIN="$$($(SWIFT) build -c release --show-bin-path)/camvideo" \
+	$(SWIFT) test --skip-build
 
 asan: media model
 	$(SWIFT) build $(ASAN)

@@ -5,7 +5,8 @@ internal import Pipeline
 /// The progress line on a terminal: frames, fps and the ETA when the length is known. Silent
 /// when standard error is not a terminal or with `--quiet`.
 final class ProgressBar: @unchecked Sendable {
-  private let enabled: Bool
+  /// A terminal, and not `--quiet`: progress and the summary line are shown.
+  let enabled: Bool
   private let lock = NSLock()
   private var lastDraw = 0.0
   private var drawn = false

@@ -91,7 +91,7 @@ struct Render: ParsableCommand {
       let summary = try withExtendedLifetime(trap) { try pipeline.run() }
       bar.finish()
       if let warning = summary.inputWarning { printError("camvideo: \(input): \(warning)") }
-      printError(RenderDefaults.summaryLine(summary, output: output))
+      if bar.enabled { printError(RenderDefaults.summaryLine(summary, output: output)) }
       if summary.partial {
         printError(
           "camvideo: interrupted: \(output) is complete up to frame \(summary.frames) (partial)")
