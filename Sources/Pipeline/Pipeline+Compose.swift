@@ -49,7 +49,7 @@ extension RenderPipeline {
             ? nil : Self.grayPicture(map, width: mapWidth, height: mapHeight)
           let composed = Composed.frame(
             index: frame.index, image: image, pts: frame.pts, duration: frame.duration,
-            map: mapPicture)
+            map: mapPicture, decodedAt: frame.decodedAt)
           guard output.push(composed) else { return }
         }
       }

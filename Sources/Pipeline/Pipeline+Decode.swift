@@ -1,3 +1,4 @@
+import Dispatch
 import VideoIO
 
 extension RenderPipeline {
@@ -41,7 +42,7 @@ extension RenderPipeline {
         lastPTS = pts
         let decoded = DecodedFrame(
           index: index, pts: pts, duration: frame.duration, seconds: seconds,
-          image: frame.image, scaled: scaled)
+          decodedAt: DispatchTime.now().uptimeNanoseconds, image: frame.image, scaled: scaled)
         guard queue.push(.frame(decoded)) else { return }
         index += 1
       }

@@ -8,6 +8,8 @@ struct DecodedFrame: Sendable {
   var pts: Int64
   var duration: Int64
   var seconds: Double
+  /// When the frame left the decoder (for the live latency).
+  var decodedAt: UInt64
   var image: RGBImage
   var scaled: ScaledImage
 }
@@ -25,7 +27,8 @@ enum Explained: Sendable {
 }
 
 enum Composed: Sendable {
-  case frame(index: Int, image: RGBImage, pts: Int64, duration: Int64, map: RGBImage?)
+  case frame(
+    index: Int, image: RGBImage, pts: Int64, duration: Int64, map: RGBImage?, decodedAt: UInt64)
   case audio(AudioPacket)
 }
 
@@ -39,6 +42,8 @@ struct PassResult {
   var inputWarning: String?
   var partial = false
   var audio: String?
+  /// Seconds from decode to encode, per frame.
+  var latencies: [Double] = []
 
   func dominant(labels: Labels) -> [(prediction: Prediction, frames: Int)] {
     targets.values.sorted {
@@ -52,6 +57,9 @@ struct PassResult {
 enum QueueDepth {
   static func frames(batch: Int) -> Int { 2 * batch + 2 }
   static let composed = 4
+  /// Live input keeps one batch waiting in front of the model: the newest frames, and a
+  /// latency bounded by about two batches of model time.
+  static func live(batch: Int) -> Int { batch }
 }
 
 extension RenderPipeline {
@@ -117,7 +125,8 @@ extension RenderPipeline {
 
     let depth = QueueDepth.frames(batch: options.batch)
     let decoded = BoundedQueue<Decoded>(
-      capacity: depth, policy: options.live ? .dropOldest : .block)
+      capacity: options.live ? QueueDepth.live(batch: options.batch) : depth,
+      policy: options.live ? .dropOldest : .block)
     let explained = BoundedQueue<Explained>(capacity: depth)
     let composed = BoundedQueue<Composed>(capacity: QueueDepth.composed)
     control.clearHandlers()
@@ -149,13 +158,15 @@ extension RenderPipeline {
     DispatchQueue(label: "camvideo.encode").async(group: group) {
       let (writer, maps) = encoder.value
       var frames = 0
+      var latencies: [Double] = []
       do {
         while let item = composed.pop() {
           switch item {
           case .audio(let packet):
             try writer.write(packet)
-          case .frame(_, let image, let pts, let duration, let map):
+          case .frame(_, let image, let pts, let duration, let map, let decodedAt):
             try writer.write(image, pts: pts, duration: duration)
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - decodedAt) / 1e9)
             if let map, let maps { try maps.write(map, pts: pts, duration: duration) }
             frames += 1
             self.progress?(
@@ -167,7 +178,10 @@ extension RenderPipeline {
       } catch {
         self.control.fail(error)
       }
-      result.withLock { $0.frames = frames }
+      result.withLock {
+        $0.frames = frames
+        $0.latencies = latencies
+      }
     }
     group.wait()
     if let error = control.firstError { throw error }

@@ -68,6 +68,9 @@ public final class RenderPipeline: @unchecked Sendable {
     summary.inputWarning = summary.inputWarning ?? pass.inputWarning
     summary.partial = summary.partial || pass.partial
     summary.audio = pass.audio
+    let sorted = pass.latencies.sorted()
+    summary.latencyMedian = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    summary.latencyMax = sorted.last ?? 0
     summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     return summary
   }

@@ -22,8 +22,8 @@ struct Render: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptionGroup
   @OptionGroup var camOptions: CAMOptionGroup
 
-  @Option(help: "Frames per model call.")
-  var batch = RenderDefaults.batch
+  @Option(help: "Frames per model call (default 4; 1 for live input, for the lowest latency).")
+  var batch: Int?
 
   @Option(help: "Temporal smoothing: EMA weight on the past map (0 = off).")
   var smooth: Float = 0.5
@@ -53,7 +53,7 @@ struct Render: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if batch < 1 { throw ValidationError("--batch must be at least 1") }
+    if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
     if !(0..<1).contains(smooth) { throw ValidationError("--smooth must be in [0, 1)") }
     let live = span.live || InputSource(input, format: inputOptions.inputFormat).isLive
     if normalize == .clip && (live || input == "-") {
@@ -72,17 +72,21 @@ struct Render: ParsableCommand {
       case .classIndex(let id): classID = id
       }
       let source = InputSource(input, format: inputOptions.inputFormat)
+      let live = span.live || source.isLive
       var readOptions = inputOptions.options(includeAudio: !outputOptions.noAudio)
+      // A live source that stops sending ends the run after --timeout (10 s by default).
+      if live && readOptions.timeout == nil { readOptions.timeout = 10 }
       readOptions.options = span.deviceOptions + readOptions.options
       let options = RenderOptions(
         input: input, output: output, inputOptions: readOptions,
-        outputSettings: outputOptions.settings, classID: classID, batch: batch, smooth: smooth,
+        outputSettings: outputOptions.settings, classID: classID,
+        batch: batch ?? (live ? 1 : RenderDefaults.batch), smooth: smooth,
         stableClass: stableClass, normalization: normalize.normalization, fit: modelInput.fit,
         composer: FrameComposer(
           overlay: camOptions.overlay, drawsLabel: label, sideBySide: sideBySide),
         framesJSON: framesJson, mapsOutput: mapsOut, start: span.start?.seconds,
         duration: span.duration?.seconds, maxFrames: span.maxFrames,
-        live: span.live || source.isLive)
+        live: live)
       let explainer = CAMExplainer(runner: runner, input: modelInput, labels: labels)
       let pipeline = RenderPipeline(options: options, explainer: explainer, labels: labels)
       let bar = ProgressBar(quiet: quiet)
@@ -91,7 +95,7 @@ struct Render: ParsableCommand {
       let summary = try withExtendedLifetime(trap) { try pipeline.run() }
       bar.finish()
       if let warning = summary.inputWarning { printError("camvideo: \(input): \(warning)") }
-      if bar.enabled { printError(RenderDefaults.summaryLine(summary, output: output)) }
+      if !quiet { printError(RenderDefaults.summaryLine(summary, output: output, live: live)) }
       if summary.partial {
         printError(
           "camvideo: interrupted: \(output) is complete up to frame \(summary.frames) (partial)")
@@ -111,7 +115,7 @@ enum RenderDefaults {
   static let batch = 4
 
   /// `cockatoo.mp4 → out.mp4: 280 frames in 9.8 s (28.6 fps); sulphur-crested cockatoo 93%, …`
-  static func summaryLine(_ s: RenderSummary, output: String) -> String {
+  static func summaryLine(_ s: RenderSummary, output: String, live: Bool) -> String {
     let classes = s.dominant.prefix(3).map {
       "\($0.prediction.label) \(Int((s.share($0.frames) * 100).rounded()))%"
     }
@@ -120,6 +124,9 @@ enum RenderDefaults {
       s.framesPerSecond)
     if !classes.isEmpty { line += "; " + classes.joined(separator: ", ") }
     if s.droppedFrames > 0 { line += "; \(s.droppedFrames) frames dropped (live)" }
+    if live {
+      line += String(format: "; latency %.2f s median, %.2f s max", s.latencyMedian, s.latencyMax)
+    }
     return line
   }
 }
