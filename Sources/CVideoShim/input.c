@@ -46,6 +46,7 @@ struct cv_input {
   int64_t io_timeout_us;
   _Atomic int64_t last_progress_us;
   int timed_out;
+  AVIOContext *pipe_io;  // standard input read with a timeout (pipe_io.c)
 
   cv_input_stats stats;
 };
@@ -141,6 +142,16 @@ int cv_input_open(cv_input **out, const cv_input_config *config) {
   in->fmt->interrupt_callback.callback = interrupt_cb;
   in->fmt->interrupt_callback.opaque = in;
   in->fmt->opaque = &in->log;
+  if (strncmp(config->url, "pipe:", 5) == 0) {
+    // FFmpeg's pipe protocol blocks without a timeout: read the descriptor ourselves.
+    in->pipe_io = cv_pipe_io_alloc(atoi(config->url + 5), interrupt_cb, in);
+    if (!in->pipe_io) {
+      ret = AVERROR(ENOMEM);
+      goto fail;
+    }
+    in->fmt->pb = in->pipe_io;
+    in->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+  }
   if ((ret = avformat_open_input(&in->fmt, config->url, ifmt, &opts)) < 0) goto fail;
   touch(in);
   if ((ret = avformat_find_stream_info(in->fmt, NULL)) < 0) goto fail;
@@ -199,6 +210,7 @@ void cv_input_close(cv_input **pin) {
   av_frame_free(&in->frame);
   avcodec_free_context(&in->dec);
   avformat_close_input(&in->fmt);
+  cv_pipe_io_free(&in->pipe_io);
   sws_freeContext(in->sws);
   av_free(in->tmp);
   av_freep(pin);

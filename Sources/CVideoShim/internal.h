@@ -10,6 +10,12 @@
 
 void cv_register_devices(void);
 
+/// An AVIOContext reading file descriptor `fd` (a pipe) that polls in short slices and gives up
+/// with AVERROR_EXIT when `should_stop(opaque)` says so (timeout, interrupt). Free with
+/// cv_pipe_io_free after avformat_close_input.
+AVIOContext *cv_pipe_io_alloc(int fd, int (*should_stop)(void *), void *opaque);
+void cv_pipe_io_free(AVIOContext **pb);
+
 /// Log messages FFmpeg emits about a demuxer or decoder whose `opaque` is a cv_log_sink are
 /// counted there (and still printed when FFmpeg's log level asks for it).
 typedef struct cv_log_sink {

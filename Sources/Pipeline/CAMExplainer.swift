@@ -1,5 +1,5 @@
 public import CAM
-public import Engine
+import Engine
 public import VideoIO
 
 /// The pipeline's model stage on the real thing: a ``CAMRunner`` over the model, turning a batch

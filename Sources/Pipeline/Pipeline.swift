@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-public import VideoIO
+import VideoIO
 
 /// The main job: a video in, its Grad-CAM overlay out.
 ///

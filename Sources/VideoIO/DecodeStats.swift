@@ -28,7 +28,7 @@ public struct DecodeStats: Sendable, Equatable {
   public var isDamaged: Bool {
     decodeErrors > 0 || corruptFrames > 0 || readErrors > 0 || corruptPackets > 0
       || loggedErrors > 0
-      || isShort
+      || isShort || timedOut
   }
 
   /// Fewer frames decoded than the container lists (counted once the input has ended).
@@ -37,6 +37,10 @@ public struct DecodeStats: Sendable, Equatable {
   /// A one-line warning describing the damage, or nil when there was none.
   public var warning: String? {
     guard isDamaged else { return nil }
+    if timedOut {
+      return "the stream stalled: no data within the timeout, so it ends here; "
+        + "\(framesDecoded) frame\(framesDecoded == 1 ? "" : "s") decoded"
+    }
     var parts: [String] = []
     if readErrors > 0 { parts.append("the file ends early or is unreadable past a point") }
     if decodeErrors > 0 {
