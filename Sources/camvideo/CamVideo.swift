@@ -16,7 +16,7 @@ struct CamVideo: ParsableCommand {
       FFmpeg \(FFmpegVersion.string) (\(FFmpegVersion.libraries))
       \(BLAS.version)
       """,
-    subcommands: [Render.self, Image.self, Classify.self, Layers.self, Probe.self],
+    subcommands: [Render.self, Image.self, Classify.self, Layers.self, Probe.self, Devices.self],
     defaultSubcommand: Render.self
   )
 }

@@ -135,3 +135,19 @@ struct LiveTests {
     #expect(check.status == 0 && check.stderr.isEmpty, "\(check.stderr)")
   }
 }
+
+@Suite("camvideo devices")
+struct DevicesTests {
+  @Test("--json is a document with a devices array (empty on a machine without cameras)")
+  func json() throws {
+    let r = TestEnvironment.run([TestEnvironment.binary.path, "devices", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let doc = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+    #expect(doc["camvideo_version"] is String)
+    let devices = try #require(doc["devices"] as? [[String: Any]])
+    let nodes = ((try? FileManager.default.contentsOfDirectory(atPath: "/dev")) ?? []).filter {
+      $0.hasPrefix("video")
+    }
+    if nodes.isEmpty { #expect(devices.isEmpty) }
+  }
+}

@@ -266,6 +266,37 @@ typedef struct cv_output_info {
 
 int cv_output_info_get(const cv_output *out, cv_output_info *info);
 
+// ---------------------------------------------------------------------------------------------
+// V4L2 cameras (camera.c): read-only queries on a device node. Functions return 0/1 (1: an
+// entry was filled, 0: no more entries) or a negative errno.
+
+typedef struct cv_camera_caps {
+  char card[64];
+  char driver[32];
+  char bus[64];
+  int can_capture;
+} cv_camera_caps;
+
+typedef struct cv_camera_format_desc {
+  uint32_t fourcc;
+  int compressed;
+  char description[64];
+} cv_camera_format_desc;
+
+typedef struct cv_camera_size_desc {
+  uint32_t width, height;
+  uint32_t min_width, min_height;  // stepwise sizes: the range's smallest
+  int stepwise;
+} cv_camera_size_desc;
+
+int cv_camera_open(const char *path, int *fd_out);
+void cv_camera_close(int fd);
+int cv_camera_info(int fd, cv_camera_caps *out);
+int cv_camera_format(int fd, int index, cv_camera_format_desc *out);
+int cv_camera_size(int fd, uint32_t fourcc, int index, cv_camera_size_desc *out);
+int cv_camera_interval(int fd, uint32_t fourcc, uint32_t width, uint32_t height, int index,
+                       uint32_t *num, uint32_t *den);
+
 #ifdef __cplusplus
 }
 #endif
