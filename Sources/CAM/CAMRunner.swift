@@ -84,8 +84,8 @@ public final class CAMRunner: Sendable {
     }
     return (0..<n).map { i in
       let own = passes[i * m..<(i + 1) * m]
-      var raws = [[Heatmap]]()
-      var maps = [Heatmap]()
+      var raws: [[Heatmap]] = []
+      var maps: [Heatmap] = []
       for (p, aug) in zip(own, augmentations) {
         raws.append(p.layerRaw.map { aug.flip ? $0.flippedHorizontally() : $0 })
         maps.append(aug.flip ? p.map.flippedHorizontally() : p.map)
@@ -123,8 +123,7 @@ public final class CAMRunner: Sendable {
   }
 
   /// Forward (and backward) on `batch`; `choose` picks each row's class from the logits.
-  func run(_ batch: Tensor, choose: (Tensor) throws(CAMError) -> [Int]) throws(CAMError) -> [Pass]
-  {
+  func run(_ batch: Tensor, choose: (Tensor) throws(CAMError) -> [Int]) throws(CAMError) -> [Pass] {
     let forward: ForwardPass
     do { forward = try model.forward(batch) } catch { throw .engine(error) }
     let logits = forward.logits
@@ -135,7 +134,9 @@ public final class CAMRunner: Sendable {
     let k = logits.shape[1]
     let classes = try choose(logits)
     let rows = (0..<n).map { Array(logits.data[$0 * k..<($0 + 1) * k]) }
-    let scores = (0..<n).map { ModelProbe.score(rows[$0], target: classes[$0], kind: options.score) }
+    let scores = (0..<n).map {
+      ModelProbe.score(rows[$0], target: classes[$0], kind: options.score)
+    }
     var activations: [Tensor] = []
     var gradients: [Tensor?] = []
     do {
@@ -188,7 +189,8 @@ public final class CAMRunner: Sendable {
       }
       passes.append(
         Pass(
-          classID: classes[i], score: scores[i], logits: rows[i], layerRaw: raws, layerCAM: cams, layerWeights: weights,
+          classID: classes[i], score: scores[i], logits: rows[i], layerRaw: raws, layerCAM: cams,
+          layerWeights: weights,
           map: Self.aggregate(raws, width: batch.shape[3], height: batch.shape[2])))
     }
     return passes
