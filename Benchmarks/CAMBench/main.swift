@@ -44,27 +44,34 @@ func milliseconds(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(runs)
 }
 
+/// One aligned line of the table.
+func row(_ name: String, _ ms: Double) -> String {
+  name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%10.1f ms", ms)
+}
+
 do {
   let model = try Model.load(contentsOf: modelURL)
   let x = try loadImage(imageURL)
   print("model \(modelURL.lastPathComponent), threads \(BLAS.threads), batch 1")
   let forward = milliseconds(5) { _ = try? model.predict(x) }
-  print(String(format: "%-28@ %10.1f ms", "forward only" as NSString, forward))
-  var rows: [(String, CAMOptions)] = CAMMethod.allCases.map { ($0.rawValue, CAMOptions(method: $0)) }
+  print(row("forward only", forward))
+  var rows: [(String, CAMOptions)] = CAMMethod.allCases.map {
+    ($0.rawValue, CAMOptions(method: $0))
+  }
   rows.append(("gradcam --aug-smooth", CAMOptions(augSmooth: true)))
   rows.append(("gradcam --eigen-smooth", CAMOptions(eigenSmooth: true)))
   for (name, options) in rows {
     let runner = try CAMRunner(model: model, options: options)
     let runs = options.method.perturbs ? 1 : 5
     let ms = try milliseconds(runs) { _ = try runner.explain(x) }
-    print(String(format: "%-28@ %10.1f ms", name as NSString, ms))
+    print(row(name, ms))
   }
   let runner = try CAMRunner(model: model)
   let ms = try milliseconds(5) {
     let gb = try runner.inputGradients(x, targets: [.top1])
     _ = gb.first?.guidedGradCAM(try runner.explain(x).map)
   }
-  print(String(format: "%-28@ %10.1f ms", "guided backprop + Grad-CAM" as NSString, ms))
+  print(row("guided backprop + Grad-CAM", ms))
 } catch {
   FileHandle.standardError.write(Data("camvideo-bench-cam: \(error)\n".utf8))
   exit(1)

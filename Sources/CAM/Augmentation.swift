@@ -18,7 +18,7 @@ struct Augmentation: Equatable {
     let n = input.shape[0]
     let width = input.shape[3]
     let perItem = input.count / n
-    var data = [Float]()
+    var data: [Float] = []
     data.reserveCapacity(perItem * n * augmentations.count)
     for i in 0..<n {
       let item = input.data[i * perItem..<(i + 1) * perItem]

@@ -9,16 +9,18 @@ public struct CAMResult: Sendable, Equatable {
   public var logits: [Float]
   /// `softmax(logits)`.
   public var probabilities: [Float]
-  /// The map at the (first) target layer's resolution after ReLU and before any normalisation,
-  /// for callers that normalise themselves (temporal smoothing, clip-level normalisation).
+  /// The map at the (first) target layer's resolution after ReLU, before any normalisation.
+  ///
+  /// For callers that normalise themselves (temporal smoothing, clip-level normalisation).
   /// With several layers: the mean of their maps, each resized to the first layer's size; with
   /// test-time augmentation: the mean of the six passes' maps, flipped back.
   public var raw: Heatmap
   /// The raw map of each target layer, in ``CAMRunner/layers`` order (augmented passes
   /// averaged).
   public var layerMaps: [Heatmap]
-  /// The final map at the input's resolution, exactly as pytorch-grad-cam returns it: per layer
-  /// ReLU, min-max, bilinear resize; then the mean over layers, min-max again. With test-time
+  /// The final map at the input's resolution, exactly as pytorch-grad-cam returns it.
+  ///
+  /// Per layer ReLU, min-max, bilinear resize; then the mean over layers, min-max again. With test-time
   /// augmentation, the mean of the six passes' final maps (not renormalised).
   public var map: Heatmap
 

@@ -26,8 +26,9 @@ public struct Heatmap: Sendable, Equatable {
   /// The largest value (0 for an empty map).
   public var maximum: Float { values.max() ?? 0 }
 
-  /// pytorch-grad-cam's per-map min-max (`scale_cam_image`): subtract the minimum, then divide
-  /// by `1e-7 + max` of the result. A constant map becomes all zeros; the maximum becomes
+  /// pytorch-grad-cam's per-map min-max (`scale_cam_image`).
+  ///
+  /// Subtracts the minimum, then divides by `1e-7 + max` of the result. A constant map becomes all zeros; the maximum becomes
   /// just under 1.
   public func normalized() -> Heatmap {
     guard let lo = values.min() else { return self }
@@ -52,8 +53,9 @@ public struct Heatmap: Sendable, Equatable {
     return Heatmap(width: width, height: height, values: v)
   }
 
-  /// Bilinear resampling with OpenCV's `cv2.resize(…, INTER_LINEAR)` geometry: pixel centres
-  /// at half-integers (`src = (dst + 0.5) · in / out − 0.5`), coordinates clamped to the edge
+  /// Bilinear resampling with OpenCV's `cv2.resize(…, INTER_LINEAR)` geometry.
+  ///
+  /// Pixel centres at half-integers (`src = (dst + 0.5) · in / out − 0.5`), coordinates clamped to the edge
   /// pixels. What pytorch-grad-cam uses to bring a map to the input size.
   ///
   /// - Parameters:

@@ -25,7 +25,7 @@ enum AblationCAM: CAMMethodImplementation {
     var start = 0
     while start < todo.count {
       let chunk = todo[start..<min(start + batch, todo.count)]
-      var data = [Float]()
+      var data: [Float] = []
       data.reserveCapacity(chunk.count * a.count)
       for c in chunk {
         let offset = data.count

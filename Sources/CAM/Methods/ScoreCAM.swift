@@ -11,6 +11,11 @@ internal import Engine
 /// (dead channels) give the same all-zero mask and are scored once.
 enum ScoreCAM: CAMMethodImplementation {
   static func output(_ input: LayerInput) throws(CAMError) -> MethodOutput {
+    .weights(ModelProbe.softmax(try scores(input, channels: Array(0..<input.channels))))
+  }
+
+  /// The target score on the input masked by each of `channels` (in that order).
+  static func scores(_ input: LayerInput, channels: [Int]) throws(CAMError) -> [Float] {
     let probe = input.probe
     let shape = probe.inputShape
     guard shape.count == 4 else { throw .inputShape(got: shape) }
@@ -21,7 +26,7 @@ enum ScoreCAM: CAMMethodImplementation {
     var scores = [Float](repeating: 0, count: input.channels)
     var varying: [(channel: Int, mask: [Float])] = []
     var constant: [Int] = []
-    for c in 0..<input.channels {
+    for c in channels {
       let plane = Array(input.activations[c * input.area..<(c + 1) * input.area])
       let up = Heatmap(width: input.width, height: input.height, values: plane)
         .resizedAligningCorners(width: width, height: height).values
@@ -57,6 +62,6 @@ enum ScoreCAM: CAMMethodImplementation {
       }
       start += chunk.count
     }
-    return .weights(ModelProbe.softmax(scores))
+    return channels.map { scores[$0] }
   }
 }
