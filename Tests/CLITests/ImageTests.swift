@@ -79,4 +79,20 @@ struct ImageTests {
     #expect(bad.stderr.contains("tabby"), "\(bad.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
   }
+
+  @Test(
+    "any method, a layer inside the network by module name, and another colormap",
+    arguments: ["gradcam++", "eigencam", "layercam", "hirescam"])
+  func methods(_ method: String) throws {
+    let folder = TestEnvironment.temporaryFolder()
+    let out = folder.appendingPathComponent("out.png")
+    let r = TestEnvironment.run([
+      TestEnvironment.binary.path, "image",
+      TestEnvironment.examples.appendingPathComponent("both.png").path, out.path,
+      "--method", method, "--layer", "_blocks.10", "--colormap", "turbo", "--class", "243",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let picture = try #require(Self.pixels(out))
+    #expect(picture.width == 224 && Set(picture.rgb).count > 50)
+  }
 }
