@@ -43,6 +43,7 @@ packages=(
   git               # SwiftPM fetches the package dependencies with git
   ca-certificates   #   over https
   make              # `make test`, the README's test command
+  time              # /usr/bin/time: peak memory in Benchmarks/RenderBench/rss.sh
 )
 
 missing=()
