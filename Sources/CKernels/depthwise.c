@@ -1,0 +1,250 @@
+// Direct depthwise convolution with bias and clamp fused.
+//
+// Each plane is copied into the interior of a zero-padded scratch plane (its padding is zeroed
+// once per call and never written again), so the inner loops read whole vectors without bounds
+// checks. Stride 2 splits the padded plane into even and odd columns, which turns the strided
+// reads into contiguous ones. Four output rows by 16 columns are computed together (eight
+// independent YMM accumulators) with the taps as broadcast FMAs.
+#include "ckernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define CK_X86 1
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+#define MAXK 7
+
+int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long dilation_h,
+                           long dilation_w, long pad_top, long pad_left, long pad_bottom,
+                           long pad_right) {
+  return kh >= 1 && kh <= MAXK && kw >= 1 && kw <= MAXK && stride_h == stride_w &&
+         (stride_h == 1 || stride_h == 2) && dilation_h == 1 && dilation_w == 1 && pad_top >= 0 &&
+         pad_left >= 0 && pad_top < kh && pad_left < kw && pad_bottom >= 0 && pad_right >= 0 &&
+         pad_bottom < kh && pad_right < kw;
+}
+
+/// The scratch layout of one padded plane.
+typedef struct {
+  long rows, cols, half;  // half: floats of one column half (the whole plane when stride 1)
+  long stride, pad_top, pad_left, h, w;
+} layout;
+
+#if CK_X86
+/// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs` (16 floats per step).
+CK_AVX2 static void deinterleave_avx2(const float *src, long pairs, float *first, float *second) {
+  long i = 0;
+  for (; i + 8 <= pairs; i += 8) {
+    __m256 a = _mm256_loadu_ps(src + 2 * i), b = _mm256_loadu_ps(src + 2 * i + 8);
+    // [a0 a2 b0 b2 a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6]
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(first + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8)));
+    _mm256_storeu_ps(second + i,
+                     _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8)));
+  }
+  for (; i < pairs; i++) {
+    first[i] = src[2 * i];
+    second[i] = src[2 * i + 1];
+  }
+}
+#endif
+
+/// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs`.
+static void deinterleave(int isa, const float *src, long pairs, float *first, float *second) {
+#if CK_X86
+  if (isa == CK_ISA_AVX2_FMA) {
+    deinterleave_avx2(src, pairs, first, second);
+    return;
+  }
+#endif
+  (void)isa;
+  for (long i = 0; i < pairs; i++) {
+    first[i] = src[2 * i];
+    second[i] = src[2 * i + 1];
+  }
+}
+
+/// Copies plane `src` into the scratch interior (stride 2: even padded columns to the first
+/// half, odd ones to the second).
+static void fill(int isa, const layout *l, const float *src, float *dst) {
+  // Input columns that land inside the scratch (padded column q = t + pad_left, kept while
+  // q / stride < cols).
+  long limit = l->cols * l->stride - l->pad_left;
+  long n = l->w < limit ? l->w : limit;
+  for (long r = 0; r < l->rows; r++) {
+    long iy = r - l->pad_top;
+    if (iy < 0 || iy >= l->h) continue;
+    const float *s = src + iy * l->w;
+    if (l->stride == 1) {
+      memcpy(dst + r * l->cols + l->pad_left, s, (size_t)n * sizeof(float));
+      continue;
+    }
+    float *even = dst + r * l->cols, *odd = dst + l->half + r * l->cols;
+    // Input column t goes to half (t + pad_left) mod 2 at (t + pad_left) / 2: pairs (t, t + 1)
+    // from t = 0 split into two runs.
+    long p = l->pad_left;
+    float *first = (p & 1) ? odd + p / 2 : even + p / 2;
+    float *second = (p & 1) ? even + (p + 1) / 2 : odd + p / 2;
+    long pairs = n / 2;
+    deinterleave(isa, s, pairs, first, second);
+    if (n & 1) first[pairs] = s[n - 1];
+  }
+}
+
+/// Offset of tap column `kx` in the scratch (stride 2: into the odd half for odd `kx`).
+static inline long tap_offset(const layout *l, long kx) {
+  return l->stride == 1 ? kx : (kx & 1) * l->half + kx / 2;
+}
+
+static void plane_portable(const layout *l, const float *scratch, const float *wt, long kh,
+                           long kw, float b, float lo, float hi, float *dst, long oh, long ow) {
+  for (long oy = 0; oy < oh; oy++) {
+    for (long ox = 0; ox < ow; ox++) {
+      float acc = b;
+      for (long ky = 0; ky < kh; ky++) {
+        const float *row = scratch + (oy * l->stride + ky) * l->cols + ox;
+        for (long kx = 0; kx < kw; kx++) acc += wt[ky * kw + kx] * row[tap_offset(l, kx)];
+      }
+      acc = acc < lo ? lo : acc;
+      dst[oy * ow + ox] = acc > hi ? hi : acc;
+    }
+  }
+}
+
+#if CK_X86
+/// `rows` (1 or 4) output rows × `nv` (1 or 2) vectors of 8 columns at `dst`, of which `valid`
+/// columns are stored.
+CK_AVX2 static inline void block_avx2(const float *base, long row_step, long cols,
+                                      const long *taps, const float *wt, const long kh,
+                                      const long kw, const int rows, const int nv, __m256 b,
+                                      __m256 lo, __m256 hi, float *dst, long ow, long valid) {
+  __m256 acc[4][2];
+  for (int r = 0; r < rows; r++) {
+    for (int v = 0; v < nv; v++) acc[r][v] = b;
+  }
+  for (long ky = 0; ky < kh; ky++) {
+    const float *q0 = base + ky * cols;
+    for (long kx = 0; kx < kw; kx++) {
+      __m256 wv = _mm256_broadcast_ss(wt + ky * kw + kx);
+      const float *q = q0 + taps[kx];
+      for (int r = 0; r < rows; r++) {
+        for (int v = 0; v < nv; v++) {
+          acc[r][v] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(q + r * row_step + 8 * v), acc[r][v]);
+        }
+      }
+    }
+  }
+  for (int r = 0; r < rows; r++) {
+    for (int v = 0; v < nv; v++) {
+      __m256 out = _mm256_min_ps(_mm256_max_ps(acc[r][v], lo), hi);
+      float *d = dst + r * ow + 8 * v;
+      long n = valid - 8 * v;
+      if (n >= 8) {
+        _mm256_storeu_ps(d, out);
+      } else if (n > 0) {
+        __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), idx);
+        _mm256_maskstore_ps(d, mask, out);
+      }
+    }
+  }
+}
+
+/// One plane; `kh`, `kw` are constants in the specialised callers.
+CK_AVX2 static inline void plane_avx2_impl(const layout *l, const float *scratch, const float *wt,
+                                           const long kh, const long kw, float bias, float lo,
+                                           float hi, float *dst, long oh, long ow) {
+  long taps[MAXK];
+  for (long kx = 0; kx < kw; kx++) taps[kx] = tap_offset(l, kx);
+  long row_step = l->stride * l->cols;
+  __m256 b = _mm256_set1_ps(bias), vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+  long oy = 0;
+  for (; oy + 4 <= oh; oy += 4) {
+    const float *base = scratch + oy * row_step;
+    for (long x0 = 0; x0 < ow; x0 += 16) {
+      if (ow - x0 > 8) {
+        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 4, 2, b, vlo, vhi,
+                   dst + oy * ow + x0, ow, ow - x0);
+      } else {
+        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 4, 1, b, vlo, vhi,
+                   dst + oy * ow + x0, ow, ow - x0);
+      }
+    }
+  }
+  for (; oy < oh; oy++) {
+    const float *base = scratch + oy * row_step;
+    for (long x0 = 0; x0 < ow; x0 += 16) {
+      if (ow - x0 > 8) {
+        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 1, 2, b, vlo, vhi,
+                   dst + oy * ow + x0, ow, ow - x0);
+      } else {
+        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 1, 1, b, vlo, vhi,
+                   dst + oy * ow + x0, ow, ow - x0);
+      }
+    }
+  }
+}
+
+CK_AVX2 static void plane_avx2_3(const layout *l, const float *s, const float *wt, float b,
+                                 float lo, float hi, float *dst, long oh, long ow) {
+  plane_avx2_impl(l, s, wt, 3, 3, b, lo, hi, dst, oh, ow);
+}
+
+CK_AVX2 static void plane_avx2_5(const layout *l, const float *s, const float *wt, float b,
+                                 float lo, float hi, float *dst, long oh, long ow) {
+  plane_avx2_impl(l, s, wt, 5, 5, b, lo, hi, dst, oh, ow);
+}
+
+CK_AVX2 static void plane_avx2_any(const layout *l, const float *s, const float *wt, long kh,
+                                   long kw, float b, float lo, float hi, float *dst, long oh,
+                                   long ow) {
+  plane_avx2_impl(l, s, wt, kh, kw, b, lo, hi, dst, oh, ow);
+}
+#endif
+
+int ck_depthwise(int isa, const float *x, long planes, long channels, long first_channel, long h,
+                 long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                 long ow, const float *weights, const float *bias, float lo, float hi, float *y) {
+  if (planes <= 0 || oh <= 0 || ow <= 0) return 0;
+  // Output columns rounded up to whole 8-lane vectors.
+  long owp = (ow + 7) / 8 * 8;
+  layout l;
+  l.stride = stride;
+  l.pad_top = pad_top;
+  l.pad_left = pad_left;
+  l.h = h;
+  l.w = w;
+  l.rows = (oh - 1) * stride + kh;
+  l.cols = stride == 1 ? owp + kw - 1 : owp + (kw - 1) / 2 + 1;
+  l.half = l.rows * l.cols;
+  size_t count = (size_t)(stride == 1 ? l.half : 2 * l.half);
+  float *scratch = calloc(count, sizeof(float));
+  if (!scratch) return -1;
+  for (long p = 0; p < planes; p++) {
+    long c = (first_channel + p) % channels;
+    const float *wt = weights + c * kh * kw;
+    float b = bias ? bias[c] : 0.0f;
+    float *dst = y + p * oh * ow;
+    fill(isa, &l, x + p * h * w, scratch);
+#if CK_X86
+    if (isa == CK_ISA_AVX2_FMA) {
+      if (kh == 3 && kw == 3) {
+        plane_avx2_3(&l, scratch, wt, b, lo, hi, dst, oh, ow);
+      } else if (kh == 5 && kw == 5) {
+        plane_avx2_5(&l, scratch, wt, b, lo, hi, dst, oh, ow);
+      } else {
+        plane_avx2_any(&l, scratch, wt, kh, kw, b, lo, hi, dst, oh, ow);
+      }
+      continue;
+    }
+#endif
+    (void)isa;
+    plane_portable(&l, scratch, wt, kh, kw, b, lo, hi, dst, oh, ow);
+  }
+  free(scratch);
+  return 0;
+}

@@ -1,0 +1,235 @@
+// The packed GEMM behind 1×1 (and im2col) convolutions: Y = clamp(bias + A · X, lo, hi), with
+// A (the weights) packed once at model load and X packed per call in blocks that stay in cache.
+//
+// Blocking: depth in blocks of KC, columns in blocks of XBLOCK / KC (X's block is packed into
+// 16-column micro-panels, zero past the last column, and stays in L2). For each 6-row weight
+// panel (in L1) the 6×16 micro-tile (12 YMM accumulators) sweeps the block's micro-panels, so
+// the output is written as six sequential streams (output rows are whole image planes apart,
+// which would alias in L1 if many rows were written at once). Bias and clamp are applied when
+// the last depth block stores the tile.
+#include "ckernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define CK_X86 1
+#endif
+
+#define MR CK_PANEL_ROWS
+#define NR 16
+#define KC 256
+/// Floats of X packed per block: 64 K (256 KiB, half of L2), so a block of KC rows has 256
+/// columns and a shallow one (K = 16) 4096.
+#define XBLOCK (64 * 1024)
+
+size_t ck_packed_weights_count(long m, long k) {
+  return (size_t)((m + MR - 1) / MR) * MR * (size_t)k;
+}
+
+void ck_pack_weights(long m, long k, const float *a, long lda, float *packed) {
+  for (long p = 0; p < m; p += MR) {
+    float *dst = packed + p * k;
+    for (long kk = 0; kk < k; kk++) {
+      for (long r = 0; r < MR; r++) dst[kk * MR + r] = p + r < m ? a[(p + r) * lda + kk] : 0.0f;
+    }
+  }
+}
+
+/// Where a flattened column lives: image `c / hw`, pixel `c mod hw`.
+static inline long offset_of(long c, long hw, long image_stride) {
+  return (c / hw) * image_stride + c % hw;
+}
+
+/// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X into 16-column micro-panels
+/// (`dst[j][kk][0..<16]`), zero past `nc`.
+static void pack_x(const float *x, long hw, long image_stride, long k0, long kc, long c0, long nc,
+                   float *dst) {
+  for (long j = 0; j < nc; j += NR) {
+    long width = nc - j < NR ? nc - j : NR;
+    long c = c0 + j;
+    float *panel = dst + j * kc;
+    if ((c % hw) + width <= hw) {
+      // The micro-panel's columns are consecutive pixels of one image.
+      const float *src = x + offset_of(c, hw, image_stride) + k0 * hw;
+      for (long kk = 0; kk < kc; kk++) {
+        float *d = panel + kk * NR;
+        memcpy(d, src + kk * hw, (size_t)width * sizeof(float));
+        for (long i = width; i < NR; i++) d[i] = 0.0f;
+      }
+      continue;
+    }
+    for (long i = 0; i < NR; i++) {
+      const float *src = i < width ? x + offset_of(c + i, hw, image_stride) + k0 * hw : NULL;
+      for (long kk = 0; kk < kc; kk++) panel[kk * NR + i] = src ? src[kk * hw] : 0.0f;
+    }
+  }
+}
+
+/// One micro-tile with portable C: `c[6][nv·8] (+)= a · b`, then bias and clamp when `last`.
+static void tile_portable(long kc, const float *a, const float *b, float *c, long ldc, int nv,
+                          int accumulate, int last, const float *bias, float lo, float hi) {
+  float acc[MR][NR];
+  long n = nv * 8;
+  for (int r = 0; r < MR; r++) {
+    for (long i = 0; i < n; i++) acc[r][i] = accumulate ? c[r * ldc + i] : 0.0f;
+  }
+  for (long kk = 0; kk < kc; kk++) {
+    const float *bk = b + kk * NR;
+    for (int r = 0; r < MR; r++) {
+      float av = a[kk * MR + r];
+      for (long i = 0; i < n; i++) acc[r][i] += av * bk[i];
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    for (long i = 0; i < n; i++) {
+      float v = acc[r][i];
+      if (last) {
+        v += bias[r];
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+      }
+      c[r * ldc + i] = v;
+    }
+  }
+}
+
+#if CK_X86
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+
+/// The 6×16 (nv = 2) or 6×8 (nv = 1) micro-tile with AVX2 + FMA.
+CK_AVX2 static inline void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
+                                          long ldc, const int nv, int accumulate, int last,
+                                          const float *bias, float lo, float hi) {
+  __m256 acc[MR][2];
+  for (int r = 0; r < MR; r++) {
+    for (int v = 0; v < nv; v++) {
+      acc[r][v] = accumulate ? _mm256_loadu_ps(c + r * ldc + 8 * v) : _mm256_setzero_ps();
+    }
+  }
+  for (long kk = 0; kk < kc; kk++) {
+    __m256 b0 = _mm256_load_ps(b);
+    __m256 b1 = nv > 1 ? _mm256_load_ps(b + 8) : b0;
+    for (int r = 0; r < MR; r++) {
+      __m256 av = _mm256_broadcast_ss(a + r);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      if (nv > 1) acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+    }
+    a += MR;
+    b += NR;
+  }
+  if (last) {
+    __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (int r = 0; r < MR; r++) {
+      __m256 bv = _mm256_broadcast_ss(bias + r);
+      for (int v = 0; v < nv; v++) {
+        acc[r][v] = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc[r][v], bv), vlo), vhi);
+      }
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    for (int v = 0; v < nv; v++) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+  }
+}
+
+CK_AVX2 static void tile_avx2_16(long kc, const float *a, const float *b, float *c, long ldc,
+                                 int accumulate, int last, const float *bias, float lo,
+                                 float hi) {
+  tile_avx2_impl(kc, a, b, c, ldc, 2, accumulate, last, bias, lo, hi);
+}
+
+CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *c, long ldc,
+                                int accumulate, int last, const float *bias, float lo, float hi) {
+  tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi);
+}
+#endif
+
+/// Runs one micro-tile into `c` (row stride `ldc`, `nv·8` columns all valid).
+static inline void tile(int isa, long kc, const float *a, const float *b, float *c, long ldc,
+                        int nv, int accumulate, int last, const float *bias, float lo, float hi) {
+#if CK_X86
+  if (isa == CK_ISA_AVX2_FMA) {
+    if (nv == 2) {
+      tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+    } else {
+      tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+    }
+    return;
+  }
+#endif
+  (void)isa;
+  tile_portable(kc, a, b, c, ldc, nv, accumulate, last, bias, lo, hi);
+}
+
+void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride) {
+  if (row_end <= row_begin || col_end <= col_begin) return;
+  if (row_end > m) row_end = m;
+  if (k <= 0) {
+    // No terms: the bias alone.
+    for (long c = col_begin; c < col_end; c++) {
+      float *yc = y + offset_of(c, hw, y_image_stride);
+      for (long r = row_begin; r < row_end; r++) {
+        float v = bias ? bias[r] : 0.0f;
+        v = v < lo ? lo : v;
+        yc[r * hw] = v > hi ? hi : v;
+      }
+    }
+    return;
+  }
+  long kcMax = k < KC ? k : KC;
+  long ncMax = XBLOCK / kcMax / NR * NR;
+  if (col_end - col_begin < ncMax) ncMax = (col_end - col_begin + NR - 1) / NR * NR;
+  size_t bytes = (size_t)(ncMax * kcMax) * sizeof(float);
+  float *xp = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!xp) {
+    // No memory for the block: one micro-panel at a time on the stack instead.
+    ncMax = NR;
+  }
+  float local[KC * NR] __attribute__((aligned(64)));
+  float *xpack = xp ? xp : local;
+  for (long c0 = col_begin; c0 < col_end; c0 += ncMax) {
+    long nc = col_end - c0 < ncMax ? col_end - c0 : ncMax;
+    for (long k0 = 0; k0 < k; k0 += KC) {
+      long kc = k - k0 < KC ? k - k0 : KC;
+      int accumulate = k0 > 0, last = k0 + kc >= k;
+      pack_x(x, hw, x_image_stride, k0, kc, c0, nc, xpack);
+      for (long r0 = row_begin; r0 < row_end; r0 += MR) {
+        const float *a = packed + r0 * k + k0 * MR;
+        long rows = row_end - r0 < MR ? row_end - r0 : MR;
+        float bias6[MR] = {0};
+        for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
+        for (long j = 0; j < nc; j += NR) {
+          long width = nc - j < NR ? nc - j : NR;
+          long c = c0 + j;
+          const float *b = xpack + j * kc;
+          int nv = width > 8 ? 2 : 1;
+          if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
+            float *yc = y + offset_of(c, hw, y_image_stride) + r0 * hw;
+            tile(isa, kc, a, b, yc, hw, nv, accumulate, last, bias6, lo, hi);
+            continue;
+          }
+          // A partial tile: through a 6×16 buffer.
+          float t[MR * NR];
+          for (long r = 0; r < MR; r++) {
+            for (long i = 0; i < NR; i++) {
+              t[r * NR + i] = accumulate && r < rows && i < width
+                                  ? y[offset_of(c + i, hw, y_image_stride) + (r0 + r) * hw]
+                                  : 0.0f;
+            }
+          }
+          tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi);
+          for (long r = 0; r < rows; r++) {
+            for (long i = 0; i < width; i++) {
+              y[offset_of(c + i, hw, y_image_stride) + (r0 + r) * hw] = t[r * NR + i];
+            }
+          }
+        }
+      }
+    }
+  }
+  free(xp);
+}
