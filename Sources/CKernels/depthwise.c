@@ -14,9 +14,12 @@
 #include <immintrin.h>
 #define CK_X86 1
 #define CK_AVX2 __attribute__((target("avx2,fma")))
+#define CK_INLINE __attribute__((always_inline)) inline
 #endif
 
 #define MAXK 7
+/// Zero floats after each half of a scratch plane, for ``fill_avx2``'s whole-vector stores.
+#define SLACK 16
 
 int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long dilation_h,
                            long dilation_w, long pad_top, long pad_left, long pad_bottom,
@@ -33,48 +36,35 @@ typedef struct {
   long stride, pad_top, pad_left, h, w;
 } layout;
 
-#if CK_X86
-/// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs` (16 floats per step).
-CK_AVX2 static void deinterleave_avx2(const float *src, long pairs, float *first, float *second) {
-  long i = 0;
-  for (; i + 8 <= pairs; i += 8) {
-    __m256 a = _mm256_loadu_ps(src + 2 * i), b = _mm256_loadu_ps(src + 2 * i + 8);
-    // [a0 a2 b0 b2 a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6]
-    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-    _mm256_storeu_ps(first + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8)));
-    _mm256_storeu_ps(second + i,
-                     _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8)));
-  }
-  for (; i < pairs; i++) {
-    first[i] = src[2 * i];
-    second[i] = src[2 * i + 1];
-  }
-}
-#endif
-
 /// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs`.
-static void deinterleave(int isa, const float *src, long pairs, float *first, float *second) {
-#if CK_X86
-  if (isa == CK_ISA_AVX2_FMA) {
-    deinterleave_avx2(src, pairs, first, second);
-    return;
-  }
-#endif
-  (void)isa;
+static void deinterleave(const float *src, long pairs, float *first, float *second) {
   for (long i = 0; i < pairs; i++) {
     first[i] = src[2 * i];
     second[i] = src[2 * i + 1];
   }
 }
 
+/// Where input column 0 of a row lands for stride 2: input column t goes to half
+/// (t + pad_left) mod 2 at index (t + pad_left) / 2, so pairs (t, t + 1) from t = 0 split into
+/// `first` and `second`.
+static void split_targets(const layout *l, float *row_even, float *row_odd, float **first,
+                          float **second) {
+  long p = l->pad_left;
+  *first = (p & 1) ? row_odd + p / 2 : row_even + p / 2;
+  *second = (p & 1) ? row_even + (p + 1) / 2 : row_odd + p / 2;
+}
+
+/// Input columns that land inside the scratch (padded column q = t + pad_left is kept while
+/// q / stride < cols).
+static long fill_width(const layout *l) {
+  long limit = l->cols * l->stride - l->pad_left;
+  return l->w < limit ? l->w : limit;
+}
+
 /// Copies plane `src` into the scratch interior (stride 2: even padded columns to the first
 /// half, odd ones to the second).
-static void fill(int isa, const layout *l, const float *src, float *dst) {
-  // Input columns that land inside the scratch (padded column q = t + pad_left, kept while
-  // q / stride < cols).
-  long limit = l->cols * l->stride - l->pad_left;
-  long n = l->w < limit ? l->w : limit;
+static void fill(const layout *l, const float *src, float *dst) {
+  long n = fill_width(l);
   for (long r = 0; r < l->rows; r++) {
     long iy = r - l->pad_top;
     if (iy < 0 || iy >= l->h) continue;
@@ -83,17 +73,55 @@ static void fill(int isa, const layout *l, const float *src, float *dst) {
       memcpy(dst + r * l->cols + l->pad_left, s, (size_t)n * sizeof(float));
       continue;
     }
-    float *even = dst + r * l->cols, *odd = dst + l->half + r * l->cols;
-    // Input column t goes to half (t + pad_left) mod 2 at (t + pad_left) / 2: pairs (t, t + 1)
-    // from t = 0 split into two runs.
-    long p = l->pad_left;
-    float *first = (p & 1) ? odd + p / 2 : even + p / 2;
-    float *second = (p & 1) ? even + (p + 1) / 2 : odd + p / 2;
-    long pairs = n / 2;
-    deinterleave(isa, s, pairs, first, second);
-    if (n & 1) first[pairs] = s[n - 1];
+    float *first, *second;
+    split_targets(l, dst + r * l->cols, dst + l->half + r * l->cols, &first, &second);
+    deinterleave(s, n / 2, first, second);
+    if (n & 1) first[n / 2] = s[n - 1];
   }
 }
+
+#if CK_X86
+/// The first `n` (0…8) lanes set.
+CK_AVX2 CK_INLINE static __m256i lanes(long n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/// ``fill`` with whole-vector copies: each row is read with masked loads and written in full
+/// vectors, the lanes past the row's end as zeros. Those land in the right padding (zero
+/// anyway), in the next row (written after this one) or in the `SLACK` floats after each half.
+CK_AVX2 static void fill_avx2(const layout *l, const float *src, float *dst) {
+  long n = fill_width(l);
+  for (long r = 0; r < l->rows; r++) {
+    long iy = r - l->pad_top;
+    if (iy < 0 || iy >= l->h) continue;
+    const float *s = src + iy * l->w;
+    if (l->stride == 1) {
+      float *d = dst + r * l->cols + l->pad_left;
+      for (long i = 0; i < n; i += 8) {
+        __m256 v = n - i >= 8 ? _mm256_loadu_ps(s + i) : _mm256_maskload_ps(s + i, lanes(n - i));
+        _mm256_storeu_ps(d + i, v);
+      }
+      continue;
+    }
+    float *first, *second;
+    split_targets(l, dst + r * l->cols, dst + l->half + r * l->cols, &first, &second);
+    for (long i = 0; 2 * i < n; i += 8) {
+      long left = n - 2 * i;
+      __m256 a = left >= 8 ? _mm256_loadu_ps(s + 2 * i) : _mm256_maskload_ps(s + 2 * i, lanes(left));
+      __m256 b = left >= 16  ? _mm256_loadu_ps(s + 2 * i + 8)
+                 : left > 8 ? _mm256_maskload_ps(s + 2 * i + 8, lanes(left - 8))
+                            : _mm256_setzero_ps();
+      // [a0 a2 b0 b2 a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6]
+      __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+      __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+      _mm256_storeu_ps(first + i,
+                       _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8)));
+      _mm256_storeu_ps(second + i,
+                       _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8)));
+    }
+  }
+}
+#endif
 
 /// Offset of tap column `kx` in the scratch (stride 2: into the odd half for odd `kx`).
 static inline long tap_offset(const layout *l, long kx) {
@@ -118,7 +146,7 @@ static void plane_portable(const layout *l, const float *scratch, const float *w
 #if CK_X86
 /// `rows` (1 or 4) output rows × `nv` (1 or 2) vectors of 8 columns at `dst`, of which `valid`
 /// columns are stored.
-CK_AVX2 static inline void block_avx2(const float *base, long row_step, long cols,
+CK_AVX2 CK_INLINE static void block_avx2(const float *base, long row_step, long cols,
                                       const long *taps, const float *wt, const long kh,
                                       const long kw, const int rows, const int nv, __m256 b,
                                       __m256 lo, __m256 hi, float *dst, long ow, long valid) {
@@ -155,7 +183,7 @@ CK_AVX2 static inline void block_avx2(const float *base, long row_step, long col
 }
 
 /// One plane; `kh`, `kw` are constants in the specialised callers.
-CK_AVX2 static inline void plane_avx2_impl(const layout *l, const float *scratch, const float *wt,
+CK_AVX2 CK_INLINE static void plane_avx2_impl(const layout *l, const float *scratch, const float *wt,
                                            const long kh, const long kw, float bias, float lo,
                                            float hi, float *dst, long oh, long ow) {
   long taps[MAXK];
@@ -175,15 +203,22 @@ CK_AVX2 static inline void plane_avx2_impl(const layout *l, const float *scratch
       }
     }
   }
-  for (; oy < oh; oy++) {
+  // The last 1–3 rows as one block.
+  if (oy < oh) {
     const float *base = scratch + oy * row_step;
+    long rows = oh - oy;
     for (long x0 = 0; x0 < ow; x0 += 16) {
-      if (ow - x0 > 8) {
-        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 1, 2, b, vlo, vhi,
-                   dst + oy * ow + x0, ow, ow - x0);
+      const float *q = base + x0;
+      float *d = dst + oy * ow + x0;
+      long valid = ow - x0;
+      if (valid > 8) {
+        if (rows == 1) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 1, 2, b, vlo, vhi, d, ow, valid);
+        if (rows == 2) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 2, 2, b, vlo, vhi, d, ow, valid);
+        if (rows == 3) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 3, 2, b, vlo, vhi, d, ow, valid);
       } else {
-        block_avx2(base + x0, row_step, l->cols, taps, wt, kh, kw, 1, 1, b, vlo, vhi,
-                   dst + oy * ow + x0, ow, ow - x0);
+        if (rows == 1) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 1, 1, b, vlo, vhi, d, ow, valid);
+        if (rows == 2) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 2, 1, b, vlo, vhi, d, ow, valid);
+        if (rows == 3) block_avx2(q, row_step, l->cols, taps, wt, kh, kw, 3, 1, b, vlo, vhi, d, ow, valid);
       }
     }
   }
@@ -220,30 +255,40 @@ int ck_depthwise(int isa, const float *x, long planes, long channels, long first
   l.w = w;
   l.rows = (oh - 1) * stride + kh;
   l.cols = stride == 1 ? owp + kw - 1 : owp + (kw - 1) / 2 + 1;
-  l.half = l.rows * l.cols;
-  size_t count = (size_t)(stride == 1 ? l.half : 2 * l.half);
-  float *scratch = calloc(count, sizeof(float));
+  l.half = l.rows * l.cols + SLACK;
+  long count = stride == 1 ? l.half : 2 * l.half;
+  // Two scratch planes: the next plane is copied in while this one is computed, so the vector
+  // loads never wait on the copy's just-written (narrower) stores.
+  float *scratch = calloc((size_t)(2 * count), sizeof(float));
   if (!scratch) return -1;
+#if CK_X86
+  if (isa == CK_ISA_AVX2_FMA) {
+    fill_avx2(&l, x, scratch);
+    for (long p = 0; p < planes; p++) {
+      long c = (first_channel + p) % channels;
+      const float *wt = weights + c * kh * kw;
+      float b = bias ? bias[c] : 0.0f;
+      float *dst = y + p * oh * ow;
+      const float *plane = scratch + (p & 1) * count;
+      if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * h * w, scratch + ((p + 1) & 1) * count);
+      if (kh == 3 && kw == 3) {
+        plane_avx2_3(&l, plane, wt, b, lo, hi, dst, oh, ow);
+      } else if (kh == 5 && kw == 5) {
+        plane_avx2_5(&l, plane, wt, b, lo, hi, dst, oh, ow);
+      } else {
+        plane_avx2_any(&l, plane, wt, kh, kw, b, lo, hi, dst, oh, ow);
+      }
+    }
+    free(scratch);
+    return 0;
+  }
+#endif
+  (void)isa;
   for (long p = 0; p < planes; p++) {
     long c = (first_channel + p) % channels;
-    const float *wt = weights + c * kh * kw;
-    float b = bias ? bias[c] : 0.0f;
-    float *dst = y + p * oh * ow;
-    fill(isa, &l, x + p * h * w, scratch);
-#if CK_X86
-    if (isa == CK_ISA_AVX2_FMA) {
-      if (kh == 3 && kw == 3) {
-        plane_avx2_3(&l, scratch, wt, b, lo, hi, dst, oh, ow);
-      } else if (kh == 5 && kw == 5) {
-        plane_avx2_5(&l, scratch, wt, b, lo, hi, dst, oh, ow);
-      } else {
-        plane_avx2_any(&l, scratch, wt, kh, kw, b, lo, hi, dst, oh, ow);
-      }
-      continue;
-    }
-#endif
-    (void)isa;
-    plane_portable(&l, scratch, wt, kh, kw, b, lo, hi, dst, oh, ow);
+    fill(&l, x + p * h * w, scratch);
+    plane_portable(&l, scratch, weights + c * kh * kw, kh, kw, bias ? bias[c] : 0.0f, lo, hi,
+                   y + p * oh * ow, oh, ow);
   }
   free(scratch);
   return 0;

@@ -1,8 +1,9 @@
 // The packed GEMM behind 1×1 (and im2col) convolutions: Y = clamp(bias + A · X, lo, hi), with
 // A (the weights) packed once at model load and X packed per call in blocks that stay in cache.
 //
-// Blocking: depth in blocks of KC, columns in blocks of XBLOCK / KC (X's block is packed into
-// 16-column micro-panels, zero past the last column, and stays in L2). For each 6-row weight
+// Blocking: depth in blocks of KC (deeper, up to KCMAX, when the columns are few), columns in
+// blocks of XBLOCK / depth (X's block is packed into 16-column micro-panels, zero past the last
+// column, and stays in L2). For each 6-row weight
 // panel (in L1) the 6×16 micro-tile (12 YMM accumulators) sweeps the block's micro-panels, so
 // the output is written as six sequential streams (output rows are whole image planes apart,
 // which would alias in L1 if many rows were written at once). Bias and clamp are applied when
@@ -20,9 +21,11 @@
 #define MR CK_PANEL_ROWS
 #define NR 16
 #define KC 256
-/// Floats of X packed per block: 64 K (256 KiB, half of L2), so a block of KC rows has 256
-/// columns and a shallow one (K = 16) 4096.
-#define XBLOCK (64 * 1024)
+/// The deepest block (its 6-row weight panel, 6·KCMAX floats, stays in L1).
+#define KCMAX 1280
+/// Floats of X packed per block: 96 K (384 KiB, under half of L2), so a block of KC rows has 384
+/// columns and a shallow one (K = 16) 6144.
+#define XBLOCK (96 * 1024)
 
 size_t ck_packed_weights_count(long m, long k) {
   return (size_t)((m + MR - 1) / MR) * MR * (size_t)k;
@@ -53,10 +56,20 @@ static void pack_x(const float *x, long hw, long image_stride, long k0, long kc,
     if ((c % hw) + width <= hw) {
       // The micro-panel's columns are consecutive pixels of one image.
       const float *src = x + offset_of(c, hw, image_stride) + k0 * hw;
+      if (width == NR) {
+        // Fixed-size copies the compiler turns into vector moves (a memcpy call per 64 bytes
+        // cost more than the copy).
+        for (long kk = 0; kk < kc; kk++) {
+          float *d = panel + kk * NR;
+          const float *r = src + kk * hw;
+          for (long i = 0; i < NR; i++) d[i] = r[i];
+        }
+        continue;
+      }
       for (long kk = 0; kk < kc; kk++) {
         float *d = panel + kk * NR;
-        memcpy(d, src + kk * hw, (size_t)width * sizeof(float));
-        for (long i = width; i < NR; i++) d[i] = 0.0f;
+        const float *r = src + kk * hw;
+        for (long i = 0; i < NR; i++) d[i] = i < width ? r[i] : 0.0f;
       }
       continue;
     }
@@ -97,9 +110,10 @@ static void tile_portable(long kc, const float *a, const float *b, float *c, lon
 
 #if CK_X86
 #define CK_AVX2 __attribute__((target("avx2,fma")))
+#define CK_INLINE __attribute__((always_inline)) inline
 
 /// The 6×16 (nv = 2) or 6×8 (nv = 1) micro-tile with AVX2 + FMA.
-CK_AVX2 static inline void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
+CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
                                           long ldc, const int nv, int accumulate, int last,
                                           const float *bias, float lo, float hi) {
   __m256 acc[MR][2];
@@ -180,21 +194,27 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
     }
     return;
   }
-  long kcMax = k < KC ? k : KC;
+  // Depth per block: KC, or the whole depth when the columns are few (7×7 maps: K = 1152 with
+  // 64 columns), so the output tiles are stored once instead of reloaded per depth block.
+  long width16 = (col_end - col_begin + NR - 1) / NR * NR;
+  long kcMax = XBLOCK / width16 > KC ? XBLOCK / width16 : KC;
+  if (kcMax > KCMAX) kcMax = KCMAX;
+  if (kcMax > k) kcMax = k;
   long ncMax = XBLOCK / kcMax / NR * NR;
-  if (col_end - col_begin < ncMax) ncMax = (col_end - col_begin + NR - 1) / NR * NR;
+  if (ncMax > width16) ncMax = width16;
   size_t bytes = (size_t)(ncMax * kcMax) * sizeof(float);
   float *xp = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  float local[KC * NR] __attribute__((aligned(64)));
   if (!xp) {
     // No memory for the block: one micro-panel at a time on the stack instead.
     ncMax = NR;
+    if (kcMax > KC) kcMax = KC;
   }
-  float local[KC * NR] __attribute__((aligned(64)));
   float *xpack = xp ? xp : local;
   for (long c0 = col_begin; c0 < col_end; c0 += ncMax) {
     long nc = col_end - c0 < ncMax ? col_end - c0 : ncMax;
-    for (long k0 = 0; k0 < k; k0 += KC) {
-      long kc = k - k0 < KC ? k - k0 : KC;
+    for (long k0 = 0; k0 < k; k0 += kcMax) {
+      long kc = k - k0 < kcMax ? k - k0 : kcMax;
       int accumulate = k0 > 0, last = k0 + kc >= k;
       pack_x(x, hw, x_image_stride, k0, kc, c0, nc, xpack);
       for (long r0 = row_begin; r0 < row_end; r0 += MR) {
@@ -213,19 +233,17 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
             continue;
           }
           // A partial tile: through a 6×16 buffer.
-          float t[MR * NR];
-          for (long r = 0; r < MR; r++) {
-            for (long i = 0; i < NR; i++) {
-              t[r * NR + i] = accumulate && r < rows && i < width
-                                  ? y[offset_of(c + i, hw, y_image_stride) + (r0 + r) * hw]
-                                  : 0.0f;
+          float t[MR * NR] = {0};
+          long at[NR];
+          for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
+          if (accumulate) {
+            for (long r = 0; r < rows; r++) {
+              for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * hw];
             }
           }
           tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi);
           for (long r = 0; r < rows; r++) {
-            for (long i = 0; i < width; i++) {
-              y[offset_of(c + i, hw, y_image_stride) + (r0 + r) * hw] = t[r * NR + i];
-            }
+            for (long i = 0; i < width; i++) y[at[i] + r * hw] = t[r * NR + i];
           }
         }
       }
