@@ -27,11 +27,16 @@
 /// columns and a shallow one (K = 16) 6144.
 #define XBLOCK (96 * 1024)
 
+/// Zero floats after the panels: the column kernel reads 8 lanes from each 6-float step.
+#define PANEL_SLACK 8
+
 size_t ck_packed_weights_count(long m, long k) {
-  return (size_t)((m + MR - 1) / MR) * MR * (size_t)k;
+  return (size_t)((m + MR - 1) / MR) * MR * (size_t)k + PANEL_SLACK;
 }
 
 void ck_pack_weights(long m, long k, const float *a, long lda, float *packed) {
+  size_t body = ck_packed_weights_count(m, k) - PANEL_SLACK;
+  for (int i = 0; i < PANEL_SLACK; i++) packed[body + i] = 0.0f;
   for (long p = 0; p < m; p += MR) {
     float *dst = packed + p * k;
     for (long kk = 0; kk < k; kk++) {
@@ -157,6 +162,38 @@ CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *
                                 int accumulate, int last, const float *bias, float lo, float hi) {
   tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi);
 }
+
+/// Up to 4 single columns of a micro-tile (a narrow tail such as the 49th column of a 7×7
+/// map), vectorised over the panel's 6 rows instead of 16 columns: one FMA per depth step and
+/// column instead of six. Lanes 6 and 7 read the next step's weights and are never stored.
+/// Column `i` is `b[kk·16 + i]`; its 6 outputs go to `y[at[i] + r·hw]` for `r < rows`.
+CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
+                                 const long *at, long hw, long rows, int accumulate, int last,
+                                 const float *bias, float lo, float hi, float *y) {
+  __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                   _mm256_setzero_ps()};
+  for (long kk = 0; kk < kc; kk++) {
+    __m256 av = _mm256_loadu_ps(a + kk * MR);
+    const float *bk = b + kk * NR;
+    for (long i = 0; i < 4; i++) {
+      if (i < width) acc[i] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i]);
+    }
+  }
+  for (long i = 0; i < width; i++) {
+    float v[8];
+    _mm256_storeu_ps(v, acc[i]);
+    for (long r = 0; r < rows; r++) {
+      float *out = y + at[i] + r * hw;
+      float x = v[r] + (accumulate ? *out : 0.0f);
+      if (last) {
+        x += bias[r];
+        x = x < lo ? lo : x;
+        x = x > hi ? hi : x;
+      }
+      *out = x;
+    }
+  }
+}
 #endif
 
 /// Runs one micro-tile into `c` (row stride `ldc`, `nv·8` columns all valid).
@@ -232,10 +269,16 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
             tile(isa, kc, a, b, yc, hw, nv, accumulate, last, bias6, lo, hi);
             continue;
           }
-          // A partial tile: through a 6×16 buffer.
-          float t[MR * NR] = {0};
           long at[NR];
           for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
+#if CK_X86
+          if (isa == CK_ISA_AVX2_FMA && width <= 4) {
+            columns_avx2(kc, a, b, width, at, hw, rows, accumulate, last, bias6, lo, hi, y);
+            continue;
+          }
+#endif
+          // A partial tile: through a 6×16 buffer.
+          float t[MR * NR] = {0};
           if (accumulate) {
             for (long r = 0; r < rows; r++) {
               for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * hw];
