@@ -85,6 +85,76 @@ static void pack_x(const float *x, long hw, long image_stride, long k0, long kc,
   }
 }
 
+/// What the GEMM's right-hand side is read from: an NCHW-style matrix (`conv == 0`: row k of
+/// image n at `x + n·image_stride + k·hw`) or a convolution's input, unfolded on the fly.
+typedef struct {
+  const float *x;
+  long image_stride;
+  /// Columns (output pixels) per image.
+  long hw;
+  int conv;
+  long channels, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, ow;
+} source;
+
+/// Packs rows `k0..<k0+kc` (row k = (ci·kh + ky)·kw + kx) and columns `c0..<c0+nc` (output
+/// pixels) of the implicit im2col matrix into 16-column micro-panels, zero outside the input.
+static void pack_conv(const source *s, long k0, long kc, long c0, long nc, float *dst) {
+  long taps = s->kh * s->kw, plane = s->h * s->w;
+  for (long j = 0; j < nc; j += NR) {
+    long width = nc - j < NR ? nc - j : NR;
+    const float *base[NR];
+    long iy0[NR], ix0[NR];
+    for (long i = 0; i < width; i++) {
+      long c = c0 + j + i, p = c % s->hw;
+      base[i] = s->x + (c / s->hw) * s->image_stride;
+      iy0[i] = (p / s->ow) * s->sh - s->pad_top;
+      ix0[i] = (p % s->ow) * s->sw - s->pad_left;
+    }
+    // One output row and every tap inside the input's columns: strided copies per row.
+    int row = width == NR && iy0[0] == iy0[NR - 1] && base[0] == base[NR - 1] && ix0[0] >= 0 &&
+              ix0[NR - 1] + (s->kw - 1) * s->dw < s->w;
+    float *panel = dst + j * kc;
+    long ci = k0 / taps, ky = (k0 % taps) / s->kw, kx = k0 % s->kw;
+    for (long kk = 0; kk < kc; kk++) {
+      float *d = panel + kk * NR;
+      long dy = ky * s->dh, dx = kx * s->dw;
+      if (row) {
+        long iy = iy0[0] + dy;
+        if (iy < 0 || iy >= s->h) {
+          for (long i = 0; i < NR; i++) d[i] = 0.0f;
+        } else {
+          const float *src = base[0] + ci * plane + iy * s->w + ix0[0] + dx;
+          for (long i = 0; i < NR; i++) d[i] = src[i * s->sw];
+        }
+      } else {
+        for (long i = 0; i < NR; i++) {
+          float v = 0.0f;
+          if (i < width) {
+            long iy = iy0[i] + dy, ix = ix0[i] + dx;
+            if (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w) v = base[i][ci * plane + iy * s->w + ix];
+          }
+          d[i] = v;
+        }
+      }
+      if (++kx == s->kw) {
+        kx = 0;
+        if (++ky == s->kh) {
+          ky = 0;
+          ci++;
+        }
+      }
+    }
+  }
+}
+
+static void pack_block(const source *s, long k0, long kc, long c0, long nc, float *dst) {
+  if (s->conv) {
+    pack_conv(s, k0, kc, c0, nc, dst);
+  } else {
+    pack_x(s->x, s->hw, s->image_stride, k0, kc, c0, nc, dst);
+  }
+}
+
 /// One micro-tile with portable C: `c[6][nv·8] (+)= a · b`, then bias and clamp when `last`.
 static void tile_portable(long kc, const float *a, const float *b, float *c, long ldc, int nv,
                           int accumulate, int last, const float *bias, float lo, float hi) {
@@ -213,10 +283,12 @@ static inline void tile(int isa, long kc, const float *a, const float *b, float 
   tile_portable(kc, a, b, c, ldc, nv, accumulate, last, bias, lo, hi);
 }
 
-void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
-                    long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, float *y,
-                    long y_image_stride) {
+/// `y = clamp(bias + A · X, lo, hi)` for rows `row_begin..<row_end` and columns
+/// `col_begin..<col_end`, X read from `src`.
+static void gemm(int isa, const float *packed, long m, long k, const source *src, long row_begin,
+                 long row_end, long col_begin, long col_end, const float *bias, float lo,
+                 float hi, float *y, long y_image_stride) {
+  long hw = src->hw;
   if (row_end <= row_begin || col_end <= col_begin) return;
   if (row_end > m) row_end = m;
   if (k <= 0) {
@@ -253,7 +325,7 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
     for (long k0 = 0; k0 < k; k0 += kcMax) {
       long kc = k - k0 < kcMax ? k - k0 : kcMax;
       int accumulate = k0 > 0, last = k0 + kc >= k;
-      pack_x(x, hw, x_image_stride, k0, kc, c0, nc, xpack);
+      pack_block(src, k0, kc, c0, nc, xpack);
       for (long r0 = row_begin; r0 < row_end; r0 += MR) {
         const float *a = packed + r0 * k + k0 * MR;
         long rows = row_end - r0 < MR ? row_end - r0 : MR;
@@ -293,4 +365,29 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
     }
   }
   free(xp);
+}
+
+void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride) {
+  source s = {0};
+  s.x = x;
+  s.image_stride = x_image_stride;
+  s.hw = hw;
+  gemm(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, y,
+       y_image_stride);
+}
+
+void ck_conv_packed(int isa, const float *packed, long m, long channels, long h, long w, long kh,
+                    long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
+                    long pad_top, long pad_left, long oh, long ow, const float *x,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride) {
+  source s = {x,          x_image_stride, oh * ow,    1,        channels, h,       w,
+              kh,         kw,             stride_h,   stride_w, dilation_h, dilation_w,
+              pad_top,    pad_left,       ow};
+  gemm(isa, packed, m, channels * kh * kw, &s, row_begin, row_end, col_begin, col_end, bias, lo,
+       hi, y, y_image_stride);
 }

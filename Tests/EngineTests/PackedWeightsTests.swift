@@ -55,4 +55,48 @@ struct PackedWeightsTests {
       }
     }
   }
+
+  /// Group-1 convolutions through the implicit im2col: strides, dilations, asymmetric pads,
+  /// batches, output rows of exactly 16 (the whole-row copy path) and not, 1×1 with stride.
+  static let convolutions: [ConvGeometry] = [
+    (2, 3, 11, 13, 3, 2, 1, (0, 0, 1, 1)), (1, 3, 33, 32, 3, 1, 1, (1, 1, 1, 1)),
+    (2, 3, 34, 36, 3, 2, 1, (0, 1, 1, 2)), (1, 4, 9, 8, 3, 1, 2, (2, 1, 2, 1)),
+    (1, 2, 10, 7, 5, 3, 1, (1, 2, 2, 1)), (3, 5, 6, 6, 1, 2, 1, (1, 1, 0, 0)),
+    (1, 1, 1, 1, 1, 1, 1, (0, 0, 0, 0)), (1, 7, 20, 40, 3, 2, 1, (1, 1, 1, 1)),
+  ].map { n, c, h, w, k, s, d, p in
+    ConvGeometry(
+      batch: n, channels: c, height: h, width: w, kernelH: k, kernelW: k, strideH: s,
+      strideW: s, dilationH: d, dilationW: d, padTop: p.0, padLeft: p.1, padBottom: p.2,
+      padRight: p.3)
+  }
+
+  @Test("the implicit-im2col convolution (AVX2 and portable) equals the direct reference")
+  func convolutionMatchesReference() {
+    var rng = SeededRandom(seed: 47)
+    for g in Self.convolutions {
+      for m in [1, 13, 32] {
+        let depth = g.channels * g.kernelH * g.kernelW
+        let w = rng.tensor([m, depth]).data
+        let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
+        let b = rng.tensor([m]).data
+        let packed = PackedWeights(w, rows: m, depth: depth)
+        let ref = ConvReference.forward(x: x, g, weight: w, outChannels: m, groups: 1, bias: b)
+          .map { min(max($0, -0.5), 0.5) }
+        for isa in [KernelISA.portable, .best] {
+          var y = [Float](repeating: .nan, count: ref.count)
+          x.withUnsafeBufferPointer { xp in
+            b.withUnsafeBufferPointer { bp in
+              y.withUnsafeMutableBufferPointer { yp in
+                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                packed.applyConvolution(
+                  xb, g, bias: bp.baseAddress, lower: -0.5, upper: 0.5, into: yb, isa: isa)
+              }
+            }
+          }
+          let d = Difference(y, ref)
+          #expect(d.maxAbs < 1e-4, "\(isa) M \(m) \(g): \(d)")
+        }
+      }
+    }
+  }
 }

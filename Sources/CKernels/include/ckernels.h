@@ -40,6 +40,19 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
                     long col_end, const float *bias, float lo, float hi, float *y,
                     long y_image_stride);
 
+/// `ck_gemm_packed` for a `kh × kw` convolution (group 1) that reads its input directly
+/// (implicit im2col, no unfolded copy): row `k = (ci·kh + ky)·kw + kx` and column `c` (output
+/// pixel `(oy, ox)` of image `c / (oh·ow)`) of X is `x[c / (oh·ow) · x_image_stride + ci·h·w +
+/// iy·w + ix]` with `iy = oy·stride_h − pad_top + ky·dilation_h`, `ix = ox·stride_w − pad_left +
+/// kx·dilation_w`, and 0 outside the `h × w` input. `packed` is `ck_pack_weights(m,
+/// channels·kh·kw, ...)`; `y` has `oh·ow` columns per image.
+void ck_conv_packed(int isa, const float *packed, long m, long channels, long h, long w, long kh,
+                    long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
+                    long pad_top, long pad_left, long oh, long ow, const float *x,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride);
+
 /// Whether `ck_depthwise` handles this window: square stride 1 or 2, dilation 1, kernels up to
 /// 7×7, pads smaller than the kernel.
 int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long dilation_h,

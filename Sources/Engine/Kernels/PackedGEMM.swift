@@ -18,6 +18,8 @@ enum KernelISA: Int32, Sendable {
 /// NCHW-style right-hand side whose columns are the pixels of `images` images,
 /// `y[n, m, p] = clamp(bias[m] + Σ_k A[m, k] · x[n, k, p], lower, upper)` in one pass: bias and
 /// clamp live in the micro-kernel's epilogue, so the output is written once.
+/// ``applyConvolution(_:_:bias:lower:upper:into:isa:)`` does the same for a k×k convolution,
+/// unfolding its input on the fly.
 struct PackedWeights: Sendable {
   /// `M`.
   let rows: Int
@@ -43,8 +45,6 @@ struct PackedWeights: Sendable {
 
   /// `y[n, m, p] = clamp(bias[m] + Σ_k A[m, k] · x[n, k, p], lower, upper)`.
   ///
-  /// Split over the compute threads (``Parallel``) by 16-column blocks when the images are large,
-  /// by 6-row panels when they are small (7×7 maps: many rows, few columns).
   /// - Parameters:
   ///   - x: `images` blocks of `[K, hw]` at `xImageStride` floats apart.
   ///   - bias: `[M]` or nil.
@@ -54,27 +54,61 @@ struct PackedWeights: Sendable {
     bias: UnsafePointer<Float>?, lower: Float, upper: Float,
     into y: UnsafeMutablePointer<Float>, yImageStride: Int, isa: KernelISA = .best
   ) {
-    let columns = hw * images
+    // The parts write disjoint outputs and only read the inputs.
+    nonisolated(unsafe) let (xp, bp, yp) = (x, bias, y)
+    let (m, k, isaRaw) = (rows, depth, isa.rawValue)
+    split(columns: hw * images) { a, r0, r1, c0, c1 in
+      ck_gemm_packed(
+        isaRaw, a, m, k, xp, hw, xImageStride, r0, r1, c0, c1, bp, lower, upper, yp, yImageStride)
+    }
+  }
+
+  /// The convolution `y[n, m] = clamp(bias[m] + Σ_{c, ky, kx} w[m, c, ky, kx] · x[n, c, …],
+  /// lower, upper)` (group 1, weights packed as `M × C·KH·KW`) read straight from the input:
+  /// the im2col matrix is unfolded block by block into the GEMM's packing buffer, never whole.
+  ///
+  /// - Parameters:
+  ///   - x: `[N, C, H, W]` as in `g`.
+  ///   - bias: `[M]` or nil.
+  ///   - y: `[N, M, OH, OW]`.
+  func applyConvolution(
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, bias: UnsafePointer<Float>?, lower: Float,
+    upper: Float, into y: UnsafeMutablePointer<Float>, isa: KernelISA = .best
+  ) {
+    precondition(depth == g.channels * g.kernelH * g.kernelW, "weights do not match \(g)")
+    nonisolated(unsafe) let (xp, bp, yp) = (x, bias, y)
+    let (m, isaRaw) = (rows, isa.rawValue)
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    split(columns: oh * ow * g.batch) { a, r0, r1, c0, c1 in
+      ck_conv_packed(
+        isaRaw, a, m, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+        g.dilationH, g.dilationW, g.padTop, g.padLeft, oh, ow, xp,
+        g.channels * g.height * g.width, r0, r1, c0, c1, bp, lower, upper, yp, m * oh * ow)
+    }
+  }
+
+  /// Calls `body(packed, rowBegin, rowEnd, columnBegin, columnEnd)` on disjoint parts of the
+  /// `rows × columns` output, one per compute thread (``Parallel``): 16-column blocks when the
+  /// images are large, 6-row panels when they are small (7×7 maps: many rows, few columns).
+  private func split(
+    columns: Int, _ body: @Sendable (UnsafePointer<Float>, Int, Int, Int, Int) -> Void
+  ) {
     guard columns > 0 && rows > 0 else { return }
     let panels = (rows + 5) / 6
     let blocks = (columns + 15) / 16
     let byColumns = blocks >= 2 * panels
-    // The ranges are disjoint: each thread reads shared inputs and writes its own outputs.
-    nonisolated(unsafe) let (xp, bp, yp) = (x, bias, y)
+    let (m, k) = (rows, depth)
     data.withUnsafeBufferPointer { ab in
       guard let a = ab.baseAddress else { return }
       nonisolated(unsafe) let ap = a
-      let (m, k, isaRaw) = (rows, depth, isa.rawValue)
       // At least ~64 K multiply-adds per part, so tiny products stay on one thread.
-      let work = max(1, 65_536 / max(1, k * (byColumns ? 16 * rows : 6 * columns)))
+      let work = max(1, 65_536 / max(1, k * (byColumns ? 16 * m : 6 * columns)))
       Parallel.forEachRange(byColumns ? blocks : panels, minimum: work) { r in
-        let (r0, r1, c0, c1) =
-          byColumns
-          ? (0, m, r.lowerBound * 16, min(columns, r.upperBound * 16))
-          : (r.lowerBound * 6, min(m, r.upperBound * 6), 0, columns)
-        ck_gemm_packed(
-          isaRaw, ap, m, k, xp, hw, xImageStride, r0, r1, c0, c1, bp, lower, upper, yp,
-          yImageStride)
+        if byColumns {
+          body(ap, 0, m, r.lowerBound * 16, min(columns, r.upperBound * 16))
+        } else {
+          body(ap, r.lowerBound * 6, min(m, r.upperBound * 6), 0, columns)
+        }
       }
     }
   }

@@ -8,7 +8,8 @@
 /// Kernels: depthwise (`group = C = M`) runs the direct AVX2 kernel (``DepthwiseKernel``, the
 /// Swift SIMD one where it does not apply); `group = 1` runs the packed GEMM (``PackedWeights``,
 /// weights packed at load, bias and activation in its epilogue): 1×1 stride-1 unpadded
-/// convolutions directly (`Y = W · X`, the batch as one product), others after im2col. Grouped
+/// convolutions directly (`Y = W · X`, the batch as one product), others with im2col done
+/// block by block inside the GEMM. Grouped
 /// convolutions unfold with im2col and multiply per group on `sgemm`. Backward (input only): `dX = Wᵀ · dY` through the same paths (col2im
 /// for the general case, a transposed depthwise pass for depthwise).
 ///
@@ -176,9 +177,9 @@ struct Conv: Operator {
 
   /// A `group == 1` convolution on the packed CKernels GEMM.
   ///
-  /// 1×1 stride-1 convolutions read the input as it is (the whole batch as one product), others
-  /// unfold each image with im2col first. Bias and the fused activation are applied as each
-  /// output tile is stored.
+  /// 1×1 stride-1 convolutions read the input as it is, others unfold it block by block inside
+  /// the GEMM (implicit im2col); either way the whole batch is one product. Bias and the fused
+  /// activation are applied as each output tile is stored.
   private func convolvePacked(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights,
     into y: UnsafeMutablePointer<Float>
@@ -197,19 +198,7 @@ struct Conv: Operator {
           upper: hi, into: y, yImageStride: m * ohw)
         return
       }
-      // unfold writes every element, so a recycled buffer needs no zeroing.
-      let count = packed.depth * ohw
-      var col = BufferPool.shared.take(count) ?? [Float](repeating: 0, count: count)
-      col.withUnsafeMutableBufferPointer { cb in
-        guard let cp = cb.baseAddress else { return }
-        for n in 0..<g.batch {
-          Im2col.unfold(x + n * g.channels * hw, channels: g.channels, g, into: cp)
-          packed.apply(
-            cp, hw: ohw, images: 1, xImageStride: count, bias: b, lower: lo, upper: hi,
-            into: y + n * m * ohw, yImageStride: m * ohw)
-        }
-      }
-      BufferPool.shared.give(col)
+      packed.applyConvolution(x, g, bias: b, lower: lo, upper: hi, into: y)
     }
   }
 
