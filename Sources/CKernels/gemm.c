@@ -62,13 +62,10 @@ static void pack_x(const float *x, long hw, long image_stride, long k0, long kc,
       // The micro-panel's columns are consecutive pixels of one image.
       const float *src = x + offset_of(c, hw, image_stride) + k0 * hw;
       if (width == NR) {
-        // Fixed-size copies the compiler turns into vector moves (a memcpy call per 64 bytes
-        // cost more than the copy).
-        for (long kk = 0; kk < kc; kk++) {
-          float *d = panel + kk * NR;
-          const float *r = src + kk * hw;
-          for (long i = 0; i < NR; i++) d[i] = r[i];
-        }
+        // Fixed-size copies, which the compiler inlines as vector moves (a memcpy call per 64
+        // bytes cost more than the copy, and an element loop stays scalar as the buffers
+        // might overlap).
+        for (long kk = 0; kk < kc; kk++) memcpy(panel + kk * NR, src + kk * hw, NR * sizeof(float));
         continue;
       }
       for (long kk = 0; kk < kc; kk++) {
@@ -235,23 +232,36 @@ CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *
 
 /// Up to 4 single columns of a micro-tile (a narrow tail such as the 49th column of a 7×7
 /// map), vectorised over the panel's 6 rows instead of 16 columns: one FMA per depth step and
-/// column instead of six. Lanes 6 and 7 read the next step's weights and are never stored.
-/// Column `i` is `b[kk·16 + i]`; its 6 outputs go to `y[at[i] + r·hw]` for `r < rows`.
-CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
-                                 const long *at, long hw, long rows, int accumulate, int last,
-                                 const float *bias, float lo, float hi, float *y) {
-  __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
-                   _mm256_setzero_ps()};
-  for (long kk = 0; kk < kc; kk++) {
-    __m256 av = _mm256_loadu_ps(a + kk * MR);
-    const float *bk = b + kk * NR;
-    for (long i = 0; i < 4; i++) {
-      if (i < width) acc[i] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i]);
+/// column instead of six, with `U` interleaved accumulators per column so the FMAs do not wait
+/// on each other. Lanes 6 and 7 read the next step's weights and are never stored. Column `i`
+/// is `b[kk·16 + i]`; its outputs go to `y[at[i] + r·hw]` for `r < rows`.
+CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const float *b,
+                                                const int W, const int U, const long *at, long hw,
+                                                long rows, int accumulate, int last,
+                                                const float *bias, float lo, float hi, float *y) {
+  __m256 acc[4][4];
+  for (int i = 0; i < W; i++) {
+    for (int u = 0; u < U; u++) acc[i][u] = _mm256_setzero_ps();
+  }
+  long kk = 0;
+  for (; kk + U <= kc; kk += U) {
+    for (int u = 0; u < U; u++) {
+      __m256 av = _mm256_loadu_ps(a + (kk + u) * MR);
+      const float *bk = b + (kk + u) * NR;
+      for (int i = 0; i < W; i++) acc[i][u] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i][u]);
     }
   }
-  for (long i = 0; i < width; i++) {
+  for (; kk < kc; kk++) {
+    __m256 av = _mm256_loadu_ps(a + kk * MR);
+    for (int i = 0; i < W; i++) {
+      acc[i][0] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + kk * NR + i), acc[i][0]);
+    }
+  }
+  for (int i = 0; i < W; i++) {
+    __m256 sum = acc[i][0];
+    for (int u = 1; u < U; u++) sum = _mm256_add_ps(sum, acc[i][u]);
     float v[8];
-    _mm256_storeu_ps(v, acc[i]);
+    _mm256_storeu_ps(v, sum);
     for (long r = 0; r < rows; r++) {
       float *out = y + at[i] + r * hw;
       float x = v[r] + (accumulate ? *out : 0.0f);
@@ -262,6 +272,17 @@ CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long w
       }
       *out = x;
     }
+  }
+}
+
+CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
+                                 const long *at, long hw, long rows, int accumulate, int last,
+                                 const float *bias, float lo, float hi, float *y) {
+  switch (width) {
+  case 1: columns_avx2_impl(kc, a, b, 1, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  case 2: columns_avx2_impl(kc, a, b, 2, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  case 3: columns_avx2_impl(kc, a, b, 3, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  default: columns_avx2_impl(kc, a, b, 4, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
   }
 }
 #endif

@@ -5,12 +5,13 @@ import Testing
 @Suite("PackedWeights")
 struct PackedWeightsTests {
   /// `(M, K, HW, images)`: rows not a multiple of the 6-row panel, columns not a multiple of the
-  /// 16-column tile (and tiles that straddle two images), K = 1, HW = 1, K past one 256-deep
-  /// block, the 7×7 and 14×14 maps of EfficientNet-Lite0.
+  /// 16-column tile (and tiles that straddle two images), tails of 1–4 columns (the column
+  /// kernel, with K not a multiple of its unrolling and K past one depth block), K = 1, HW = 1,
+  /// the 7×7 and 14×14 maps of EfficientNet-Lite0.
   static let shapes: [(Int, Int, Int, Int)] = [
     (1, 1, 1, 1), (6, 1, 16, 1), (7, 5, 49, 2), (13, 300, 17, 3), (17, 1, 33, 2), (32, 27, 100, 1),
     (5, 257, 50, 1), (24, 16, 1, 8), (12, 600, 49, 3), (96, 16, 196, 1), (2, 9, 7, 5),
-    (40, 24, 200, 2),
+    (40, 24, 200, 2), (32, 1151, 49, 1), (7, 1300, 33, 1),
   ]
 
   @Test("the packed GEMM (AVX2 and portable) equals the reference, with and without bias and clamp")
