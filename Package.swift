@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // camvideo: Grad-CAM for video. One-way layers (see ../shared/STYLE.md):
 //   CVideoShim (C, FFmpeg) ─► VideoIO ─┐
-//   COpenBLAS ─► Engine ───────────────┴─► camvideo (CLI)
+//   COpenBLAS, CKernels ─► Engine ─────┴─► camvideo (CLI)
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -37,6 +37,9 @@ let package = Package(
       ]
     ),
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // The engine's own vectorised kernels (packed GEMM, depthwise): AVX2 + FMA chosen at run time
+    // by per-function target attributes, portable C elsewhere (so no -mavx2 for the target).
+    .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wall", "-Wextra"])]),
     // The narrow C boundary: opaque handles and cv_<object>_<verb>() functions.
     .target(
       name: "CVideoShim",
@@ -54,7 +57,7 @@ let package = Package(
     ),
     .target(
       name: "Engine",
-      dependencies: ["COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      dependencies: ["COpenBLAS", "CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: swiftSettings
     ),
     // The CAM methods on the engine: targets, Grad-CAM and its variants, guided backprop. Sees

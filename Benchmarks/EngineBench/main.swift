@@ -4,7 +4,7 @@
 //   swift run -c release camvideo-bench-engine [MODEL] [--repeats N] [--rounds N] [--no-ort]
 //     [--profile] [--profile-steps] [--batch N] [--threads N]
 //
-// For batch 1 and 8 and OpenBLAS threads 1 and 2 it prints ms/frame for forward (logits only,
+// For batch 1 and 8 and 1 and 2 threads (`BLAS.threads`) it prints ms/frame for forward (logits only,
 // `Model.predict`), forward + backward to the default Grad-CAM layer (`Model.forward` keeping
 // the activations, then `backward` from the top-1 logit), and onnxruntime's forward
 // (Benchmarks/EngineBench/ort_time.py in a venv at .build/bench-venv, created on first use with

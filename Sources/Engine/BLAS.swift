@@ -1,9 +1,10 @@
 internal import COpenBLAS
 
-/// The BLAS library under the engine (OpenBLAS) and its threading.
+/// The BLAS library under the engine (OpenBLAS) and the engine's threading.
 ///
-/// OpenBLAS's worker threads spin between calls; camvideo sets their number explicitly so that
-/// decoding and encoding keep a core.
+/// OpenBLAS's worker threads spin between calls; so once ``threads`` is set, the engine splits
+/// its work over that many threads itself and runs OpenBLAS on one, so that decoding and
+/// encoding keep a core.
 public enum BLAS {
   /// `OpenBLAS 0.3.21 …` as the library reports its build.
   public static var version: String {
@@ -11,10 +12,11 @@ public enum BLAS {
     return String(cString: config).trimmingCharacters(in: " ")
   }
 
-  /// Threads OpenBLAS uses for one call.
+  /// Threads the engine uses for one operator (its kernels and the products it hands OpenBLAS
+  /// are split over them; OpenBLAS itself then runs single-threaded).
   public static var threads: Int {
-    get { Int(openblas_get_num_threads()) }
-    set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    get { Parallel.threads }
+    set { Parallel.setThreads(newValue) }
   }
 }
 

@@ -6,11 +6,45 @@ internal import COpenBLAS
 /// `C = α · op(A) · op(B) + β · C`, where `op(X)` is `X` or `Xᵀ`; `op(A)` is `m×k`, `op(B)` is
 /// `k×n`, `C` is `m×n`; `lda`, `ldb`, `ldc` are row strides of the matrices as stored.
 enum GEMM {
+  /// The product, split over ``Parallel/threads`` by rows of `C` (by columns for one row) when
+  /// it is large enough; each part is one single-threaded OpenBLAS call.
   static func multiply(
     m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>?, lda: Int, transA: Bool = false,
     b: UnsafePointer<Float>?, ldb: Int, transB: Bool = false,
     beta: Float = 0, c: UnsafeMutablePointer<Float>?, ldc: Int
+  ) {
+    guard m > 0 && n > 0 else { return }
+    // The parts write disjoint rows (columns) of C and only read A and B.
+    nonisolated(unsafe) let (ap, bp, cp) = (a, b, c)
+    // About 256 K multiply-adds per part at least.
+    let minimum = max(1, 262_144 / max(1, (m == 1 ? m : n) * k))
+    if m == 1 {
+      Parallel.forEachRange(n, minimum: max(minimum, 16)) { r in
+        // Column j of op(B) is row j of B when transposed, column j otherwise.
+        multiplyOnce(
+          m: 1, n: r.count, k: k, alpha: alpha, a: ap, lda: lda, transA: transA,
+          b: bp.map { $0 + r.lowerBound * (transB ? ldb : 1) }, ldb: ldb, transB: transB,
+          beta: beta, c: cp.map { $0 + r.lowerBound }, ldc: ldc)
+      }
+      return
+    }
+    Parallel.forEachRange(m, minimum: max(minimum, 8)) { r in
+      // Row i of op(A) is column i of A when transposed, row i otherwise.
+      multiplyOnce(
+        m: r.count, n: n, k: k, alpha: alpha,
+        a: ap.map { $0 + r.lowerBound * (transA ? 1 : lda) }, lda: lda, transA: transA,
+        b: bp, ldb: ldb, transB: transB, beta: beta, c: cp.map { $0 + r.lowerBound * ldc },
+        ldc: ldc)
+    }
+  }
+
+  /// One OpenBLAS call for the whole product.
+  private static func multiplyOnce(
+    m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>?, lda: Int, transA: Bool,
+    b: UnsafePointer<Float>?, ldb: Int, transB: Bool,
+    beta: Float, c: UnsafeMutablePointer<Float>?, ldc: Int
   ) {
     guard m > 0 && n > 0 else { return }
     guard k > 0 else {

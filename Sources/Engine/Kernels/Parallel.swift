@@ -1,11 +1,37 @@
 internal import COpenBLAS
 import Dispatch
+import Synchronization
 
 /// Splitting work over the compute threads the caller allowed (``BLAS/threads``, the one knob
-/// for OpenBLAS and the engine's own kernels).
+/// for the engine's kernels and OpenBLAS).
+///
+/// The engine splits every product and plane loop itself on Dispatch's pool and keeps OpenBLAS
+/// at one thread: OpenBLAS's own workers spin between calls, which would burn the core that
+/// decoding and encoding need.
 enum Parallel {
+  /// The thread count until ``BLAS/threads`` is set.
+  ///
+  /// What OpenBLAS was started with (`OPENBLAS_NUM_THREADS` or the core count); reading it turns
+  /// OpenBLAS down to one thread, as the engine splits work itself.
+  private static let initial: Int = {
+    let n = max(1, Int(openblas_get_num_threads()))
+    openblas_set_num_threads(1)
+    return n
+  }()
+  /// The count ``BLAS/threads`` set (0: not set).
+  private static let count = Atomic<Int>(0)
+
   /// The number of threads to use.
-  static var threads: Int { max(1, Int(openblas_get_num_threads())) }
+  static var threads: Int {
+    let n = count.load(ordering: .relaxed)
+    return n > 0 ? n : initial
+  }
+
+  /// Uses `n` threads from now on (at least 1).
+  static func setThreads(_ n: Int) {
+    _ = initial
+    count.store(max(1, n), ordering: .relaxed)
+  }
 
   /// Calls `body` on contiguous, disjoint sub-ranges of `0..<count` covering it, concurrently when
   /// more than one thread is allowed and each range gets at least `minimum` items.

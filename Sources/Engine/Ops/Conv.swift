@@ -5,9 +5,12 @@
 /// Attributes: `auto_pad` (NOTSET, SAME_UPPER, SAME_LOWER, VALID), `dilations`, `group`,
 /// `kernel_shape`, `pads` (`[top, left, bottom, right]`), `strides`.
 ///
-/// Kernels: depthwise (`group = C = M`) runs the direct SIMD kernel; 1×1 stride-1 unpadded
-/// convolutions are one `sgemm` per image (`Y = W · X`); everything else unfolds with im2col and
-/// multiplies per group. Backward (input only): `dX = Wᵀ · dY` through the same paths (col2im
+/// Kernels: depthwise (`group = C = M`) runs the direct AVX2 kernel (``DepthwiseKernel``, the
+/// Swift SIMD one where it does not apply); `group = 1` runs the packed GEMM (``PackedWeights``,
+/// weights packed at load, bias and activation in its epilogue): 1×1 stride-1 unpadded
+/// convolutions directly (`Y = W · X`, the batch as one product), others with im2col done
+/// block by block inside the GEMM. Grouped
+/// convolutions unfold with im2col and multiply per group on `sgemm`. Backward (input only): `dX = Wᵀ · dY` through the same paths (col2im
 /// for the general case, a transposed depthwise pass for depthwise).
 ///
 /// A following `Relu` or `Clip` may be fused at load (``activation``): `y = clamp(conv(x), lo,
@@ -15,16 +18,35 @@
 /// equals the pre-activation exactly there), with guided backpropagation's rule for rectifiers.
 struct Conv: Operator {
   /// `[M, C/group, KH, KW]`.
-  var weight: Tensor
+  let weight: Tensor
   /// `[M]`.
   var bias: [Float]?
-  var group: Int
+  let group: Int
   var strides: [Int]
   var dilations: [Int]
   /// `[top, left, bottom, right]`.
   var pads: [Int]
   /// A fused `Relu` / `Clip` after the convolution.
-  var activation: Clip? = nil
+  var activation: Clip?
+  /// The weights as the `M × C·KH·KW` matrix packed for the CKernels GEMM (`group == 1`).
+  let packed: PackedWeights?
+
+  init(
+    weight: Tensor, bias: [Float]?, group: Int, strides: [Int], dilations: [Int], pads: [Int],
+    activation: Clip? = nil
+  ) {
+    self.weight = weight
+    self.bias = bias
+    self.group = group
+    self.strides = strides
+    self.dilations = dilations
+    self.pads = pads
+    self.activation = activation
+    let m = weight.shape.first ?? 0
+    packed =
+      group == 1 && weight.rank == 4 && m > 0
+      ? PackedWeights(weight.data, rows: m, depth: weight.count / m) : nil
+  }
 
   var outChannels: Int { weight.shape[0] }
   var kernel: [Int] { [weight.shape[2], weight.shape[3]] }
@@ -122,15 +144,28 @@ struct Conv: Operator {
             let inPlane = g.height * g.width
             let outPlane = oh * ow
             let bias = self.bias ?? [Float](repeating: 0, count: g.channels)
+            let fast = DepthwiseKernel.supports(g)
             bias.withUnsafeBufferPointer { bb in
               // The ranges are disjoint: each thread reads shared inputs and writes its own planes.
               nonisolated(unsafe) let (x, w, b, y) = (xp, wp, bb.baseAddress, yp)
               Parallel.forEachRange(planes, minimum: max(1, 16_384 / max(outPlane, 1))) { r in
+                let (xr, yr) = (x + r.lowerBound * inPlane, y + r.lowerBound * outPlane)
+                if fast
+                  && DepthwiseKernel.forward(
+                    xr, planes: r.count, g, weights: w, bias: b, lower: lo, upper: hi,
+                    firstPlane: r.lowerBound, into: yr)
+                {
+                  return
+                }
                 DepthwiseConv.forward(
-                  x + r.lowerBound * inPlane, planes: r.count, g, weights: w, bias: b, lower: lo,
-                  upper: hi, firstPlane: r.lowerBound, into: y + r.lowerBound * outPlane)
+                  xr, planes: r.count, g, weights: w, bias: b, lower: lo, upper: hi,
+                  firstPlane: r.lowerBound, into: yr)
               }
             }
+            return
+          }
+          if let packed {
+            convolvePacked(xp, g, packed, into: yp)
             return
           }
           convolveGEMM(xp, g, weights: wp, into: yp)
@@ -138,6 +173,33 @@ struct Conv: Operator {
       }
     }
     return [y]
+  }
+
+  /// A `group == 1` convolution on the packed CKernels GEMM.
+  ///
+  /// 1×1 stride-1 convolutions read the input as it is, others unfold it block by block inside
+  /// the GEMM (implicit im2col); either way the whole batch is one product. Bias and the fused
+  /// activation are applied as each output tile is stored.
+  private func convolvePacked(
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    let m = outChannels
+    let hw = g.height * g.width
+    let ohw = g.outHeight * g.outWidth
+    let lo = activation?.lower ?? -.infinity
+    let hi = activation?.upper ?? .infinity
+    let hasBias = self.bias != nil
+    (self.bias ?? []).withUnsafeBufferPointer { bb in
+      let b = hasBias ? bb.baseAddress : nil
+      if isPointwise {
+        packed.apply(
+          x, hw: hw, images: g.batch, xImageStride: g.channels * hw, bias: b, lower: lo,
+          upper: hi, into: y, yImageStride: m * ohw)
+        return
+      }
+      packed.applyConvolution(x, g, bias: b, lower: lo, upper: hi, into: y)
+    }
   }
 
   /// 1×1 as one GEMM per image (in column chunks that stay in cache between the bias, the GEMM

@@ -29,7 +29,11 @@ extension Model {
         let outs = s.op.forward(ins)
         samples[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         for (o, t) in zip(s.outputs, outs) where o >= 0 { values[o] = t }
-        for v in s.inputs where plan.lastUse[v] == i && plan.constants[v] == nil { values[v] = nil }
+        for v in s.inputs where plan.lastUse[v] == i && plan.constants[v] == nil {
+          // Recycled as in predict (fresh buffers would time page faults instead of the op).
+          if v != plan.input, let t = values[v] { BufferPool.shared.give(t.data) }
+          values[v] = nil
+        }
       }
     }
     var byType: [String: (Int, Double)] = [:]

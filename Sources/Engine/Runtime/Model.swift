@@ -7,8 +7,8 @@ public import Foundation
 /// shapes from the input's (the batch dimension may be dynamic), folds BatchNormalization and
 /// zero Pads into the convolutions before them, fuses Relu/Clip into the convolutions and drops
 /// dead nodes. A `Model` is immutable and can be shared between threads. ``BLAS/threads`` is the
-/// one thread knob: OpenBLAS uses it per call and the engine's own kernels (depthwise) split
-/// their planes over as many threads. Activation storage is recycled through a pool (at most
+/// one thread knob: the engine's kernels split their work over as many threads, and so do the
+/// products it hands OpenBLAS (which then runs single-threaded). Activation storage is recycled through a pool (at most
 /// 512 MiB kept) rather than returned to the system.
 ///
 /// ```swift

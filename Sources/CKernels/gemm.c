@@ -1,0 +1,414 @@
+// The packed GEMM behind 1×1 (and im2col) convolutions: Y = clamp(bias + A · X, lo, hi), with
+// A (the weights) packed once at model load and X packed per call in blocks that stay in cache.
+//
+// Blocking: depth in blocks of KC (deeper, up to KCMAX, when the columns are few), columns in
+// blocks of XBLOCK / depth (X's block is packed into 16-column micro-panels, zero past the last
+// column, and stays in L2). For each 6-row weight
+// panel (in L1) the 6×16 micro-tile (12 YMM accumulators) sweeps the block's micro-panels, so
+// the output is written as six sequential streams (output rows are whole image planes apart,
+// which would alias in L1 if many rows were written at once). Bias and clamp are applied when
+// the last depth block stores the tile.
+#include "ckernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define CK_X86 1
+#endif
+
+#define MR CK_PANEL_ROWS
+#define NR 16
+#define KC 256
+/// The deepest block (its 6-row weight panel, 6·KCMAX floats, stays in L1).
+#define KCMAX 1280
+/// Floats of X packed per block: 96 K (384 KiB, under half of L2), so a block of KC rows has 384
+/// columns and a shallow one (K = 16) 6144.
+#define XBLOCK (96 * 1024)
+
+/// Zero floats after the panels: the column kernel reads 8 lanes from each 6-float step.
+#define PANEL_SLACK 8
+
+size_t ck_packed_weights_count(long m, long k) {
+  return (size_t)((m + MR - 1) / MR) * MR * (size_t)k + PANEL_SLACK;
+}
+
+void ck_pack_weights(long m, long k, const float *a, long lda, float *packed) {
+  size_t body = ck_packed_weights_count(m, k) - PANEL_SLACK;
+  for (int i = 0; i < PANEL_SLACK; i++) packed[body + i] = 0.0f;
+  for (long p = 0; p < m; p += MR) {
+    float *dst = packed + p * k;
+    for (long kk = 0; kk < k; kk++) {
+      for (long r = 0; r < MR; r++) dst[kk * MR + r] = p + r < m ? a[(p + r) * lda + kk] : 0.0f;
+    }
+  }
+}
+
+/// Where a flattened column lives: image `c / hw`, pixel `c mod hw`.
+static inline long offset_of(long c, long hw, long image_stride) {
+  return (c / hw) * image_stride + c % hw;
+}
+
+/// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X into 16-column micro-panels
+/// (`dst[j][kk][0..<16]`), zero past `nc`.
+static void pack_x(const float *x, long hw, long image_stride, long k0, long kc, long c0, long nc,
+                   float *dst) {
+  for (long j = 0; j < nc; j += NR) {
+    long width = nc - j < NR ? nc - j : NR;
+    long c = c0 + j;
+    float *panel = dst + j * kc;
+    if ((c % hw) + width <= hw) {
+      // The micro-panel's columns are consecutive pixels of one image.
+      const float *src = x + offset_of(c, hw, image_stride) + k0 * hw;
+      if (width == NR) {
+        // Fixed-size copies, which the compiler inlines as vector moves (a memcpy call per 64
+        // bytes cost more than the copy, and an element loop stays scalar as the buffers
+        // might overlap).
+        for (long kk = 0; kk < kc; kk++) memcpy(panel + kk * NR, src + kk * hw, NR * sizeof(float));
+        continue;
+      }
+      for (long kk = 0; kk < kc; kk++) {
+        float *d = panel + kk * NR;
+        const float *r = src + kk * hw;
+        for (long i = 0; i < NR; i++) d[i] = i < width ? r[i] : 0.0f;
+      }
+      continue;
+    }
+    for (long i = 0; i < NR; i++) {
+      const float *src = i < width ? x + offset_of(c + i, hw, image_stride) + k0 * hw : NULL;
+      for (long kk = 0; kk < kc; kk++) panel[kk * NR + i] = src ? src[kk * hw] : 0.0f;
+    }
+  }
+}
+
+/// What the GEMM's right-hand side is read from: an NCHW-style matrix (`conv == 0`: row k of
+/// image n at `x + n·image_stride + k·hw`) or a convolution's input, unfolded on the fly.
+typedef struct {
+  const float *x;
+  long image_stride;
+  /// Columns (output pixels) per image.
+  long hw;
+  int conv;
+  long channels, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, ow;
+} source;
+
+/// Packs rows `k0..<k0+kc` (row k = (ci·kh + ky)·kw + kx) and columns `c0..<c0+nc` (output
+/// pixels) of the implicit im2col matrix into 16-column micro-panels, zero outside the input.
+static void pack_conv(const source *s, long k0, long kc, long c0, long nc, float *dst) {
+  long taps = s->kh * s->kw, plane = s->h * s->w;
+  for (long j = 0; j < nc; j += NR) {
+    long width = nc - j < NR ? nc - j : NR;
+    const float *base[NR];
+    long iy0[NR], ix0[NR];
+    for (long i = 0; i < width; i++) {
+      long c = c0 + j + i, p = c % s->hw;
+      base[i] = s->x + (c / s->hw) * s->image_stride;
+      iy0[i] = (p / s->ow) * s->sh - s->pad_top;
+      ix0[i] = (p % s->ow) * s->sw - s->pad_left;
+    }
+    // One output row and every tap inside the input's columns: strided copies per row.
+    int row = width == NR && iy0[0] == iy0[NR - 1] && base[0] == base[NR - 1] && ix0[0] >= 0 &&
+              ix0[NR - 1] + (s->kw - 1) * s->dw < s->w;
+    float *panel = dst + j * kc;
+    long ci = k0 / taps, ky = (k0 % taps) / s->kw, kx = k0 % s->kw;
+    for (long kk = 0; kk < kc; kk++) {
+      float *d = panel + kk * NR;
+      long dy = ky * s->dh, dx = kx * s->dw;
+      if (row) {
+        long iy = iy0[0] + dy;
+        if (iy < 0 || iy >= s->h) {
+          for (long i = 0; i < NR; i++) d[i] = 0.0f;
+        } else {
+          const float *src = base[0] + ci * plane + iy * s->w + ix0[0] + dx;
+          for (long i = 0; i < NR; i++) d[i] = src[i * s->sw];
+        }
+      } else {
+        for (long i = 0; i < NR; i++) {
+          float v = 0.0f;
+          if (i < width) {
+            long iy = iy0[i] + dy, ix = ix0[i] + dx;
+            if (iy >= 0 && iy < s->h && ix >= 0 && ix < s->w) v = base[i][ci * plane + iy * s->w + ix];
+          }
+          d[i] = v;
+        }
+      }
+      if (++kx == s->kw) {
+        kx = 0;
+        if (++ky == s->kh) {
+          ky = 0;
+          ci++;
+        }
+      }
+    }
+  }
+}
+
+static void pack_block(const source *s, long k0, long kc, long c0, long nc, float *dst) {
+  if (s->conv) {
+    pack_conv(s, k0, kc, c0, nc, dst);
+  } else {
+    pack_x(s->x, s->hw, s->image_stride, k0, kc, c0, nc, dst);
+  }
+}
+
+/// One micro-tile with portable C: `c[6][nv·8] (+)= a · b`, then bias and clamp when `last`.
+static void tile_portable(long kc, const float *a, const float *b, float *c, long ldc, int nv,
+                          int accumulate, int last, const float *bias, float lo, float hi) {
+  float acc[MR][NR];
+  long n = nv * 8;
+  for (int r = 0; r < MR; r++) {
+    for (long i = 0; i < n; i++) acc[r][i] = accumulate ? c[r * ldc + i] : 0.0f;
+  }
+  for (long kk = 0; kk < kc; kk++) {
+    const float *bk = b + kk * NR;
+    for (int r = 0; r < MR; r++) {
+      float av = a[kk * MR + r];
+      for (long i = 0; i < n; i++) acc[r][i] += av * bk[i];
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    for (long i = 0; i < n; i++) {
+      float v = acc[r][i];
+      if (last) {
+        v += bias[r];
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+      }
+      c[r * ldc + i] = v;
+    }
+  }
+}
+
+#if CK_X86
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+#define CK_INLINE __attribute__((always_inline)) inline
+
+/// The 6×16 (nv = 2) or 6×8 (nv = 1) micro-tile with AVX2 + FMA.
+CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
+                                          long ldc, const int nv, int accumulate, int last,
+                                          const float *bias, float lo, float hi) {
+  __m256 acc[MR][2];
+  for (int r = 0; r < MR; r++) {
+    for (int v = 0; v < nv; v++) {
+      acc[r][v] = accumulate ? _mm256_loadu_ps(c + r * ldc + 8 * v) : _mm256_setzero_ps();
+    }
+  }
+  for (long kk = 0; kk < kc; kk++) {
+    __m256 b0 = _mm256_load_ps(b);
+    __m256 b1 = nv > 1 ? _mm256_load_ps(b + 8) : b0;
+    for (int r = 0; r < MR; r++) {
+      __m256 av = _mm256_broadcast_ss(a + r);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      if (nv > 1) acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+    }
+    a += MR;
+    b += NR;
+  }
+  if (last) {
+    __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (int r = 0; r < MR; r++) {
+      __m256 bv = _mm256_broadcast_ss(bias + r);
+      for (int v = 0; v < nv; v++) {
+        acc[r][v] = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc[r][v], bv), vlo), vhi);
+      }
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    for (int v = 0; v < nv; v++) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+  }
+}
+
+CK_AVX2 static void tile_avx2_16(long kc, const float *a, const float *b, float *c, long ldc,
+                                 int accumulate, int last, const float *bias, float lo,
+                                 float hi) {
+  tile_avx2_impl(kc, a, b, c, ldc, 2, accumulate, last, bias, lo, hi);
+}
+
+CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *c, long ldc,
+                                int accumulate, int last, const float *bias, float lo, float hi) {
+  tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi);
+}
+
+/// Up to 4 single columns of a micro-tile (a narrow tail such as the 49th column of a 7×7
+/// map), vectorised over the panel's 6 rows instead of 16 columns: one FMA per depth step and
+/// column instead of six, with `U` interleaved accumulators per column so the FMAs do not wait
+/// on each other. Lanes 6 and 7 read the next step's weights and are never stored. Column `i`
+/// is `b[kk·16 + i]`; its outputs go to `y[at[i] + r·hw]` for `r < rows`.
+CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const float *b,
+                                                const int W, const int U, const long *at, long hw,
+                                                long rows, int accumulate, int last,
+                                                const float *bias, float lo, float hi, float *y) {
+  __m256 acc[4][4];
+  for (int i = 0; i < W; i++) {
+    for (int u = 0; u < U; u++) acc[i][u] = _mm256_setzero_ps();
+  }
+  long kk = 0;
+  for (; kk + U <= kc; kk += U) {
+    for (int u = 0; u < U; u++) {
+      __m256 av = _mm256_loadu_ps(a + (kk + u) * MR);
+      const float *bk = b + (kk + u) * NR;
+      for (int i = 0; i < W; i++) acc[i][u] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i][u]);
+    }
+  }
+  for (; kk < kc; kk++) {
+    __m256 av = _mm256_loadu_ps(a + kk * MR);
+    for (int i = 0; i < W; i++) {
+      acc[i][0] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + kk * NR + i), acc[i][0]);
+    }
+  }
+  for (int i = 0; i < W; i++) {
+    __m256 sum = acc[i][0];
+    for (int u = 1; u < U; u++) sum = _mm256_add_ps(sum, acc[i][u]);
+    float v[8];
+    _mm256_storeu_ps(v, sum);
+    for (long r = 0; r < rows; r++) {
+      float *out = y + at[i] + r * hw;
+      float x = v[r] + (accumulate ? *out : 0.0f);
+      if (last) {
+        x += bias[r];
+        x = x < lo ? lo : x;
+        x = x > hi ? hi : x;
+      }
+      *out = x;
+    }
+  }
+}
+
+CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
+                                 const long *at, long hw, long rows, int accumulate, int last,
+                                 const float *bias, float lo, float hi, float *y) {
+  switch (width) {
+  case 1: columns_avx2_impl(kc, a, b, 1, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  case 2: columns_avx2_impl(kc, a, b, 2, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  case 3: columns_avx2_impl(kc, a, b, 3, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  default: columns_avx2_impl(kc, a, b, 4, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  }
+}
+#endif
+
+/// Runs one micro-tile into `c` (row stride `ldc`, `nv·8` columns all valid).
+static inline void tile(int isa, long kc, const float *a, const float *b, float *c, long ldc,
+                        int nv, int accumulate, int last, const float *bias, float lo, float hi) {
+#if CK_X86
+  if (isa == CK_ISA_AVX2_FMA) {
+    if (nv == 2) {
+      tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+    } else {
+      tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+    }
+    return;
+  }
+#endif
+  (void)isa;
+  tile_portable(kc, a, b, c, ldc, nv, accumulate, last, bias, lo, hi);
+}
+
+/// `y = clamp(bias + A · X, lo, hi)` for rows `row_begin..<row_end` and columns
+/// `col_begin..<col_end`, X read from `src`.
+static void gemm(int isa, const float *packed, long m, long k, const source *src, long row_begin,
+                 long row_end, long col_begin, long col_end, const float *bias, float lo,
+                 float hi, float *y, long y_image_stride) {
+  long hw = src->hw;
+  if (row_end <= row_begin || col_end <= col_begin) return;
+  if (row_end > m) row_end = m;
+  if (k <= 0) {
+    // No terms: the bias alone.
+    for (long c = col_begin; c < col_end; c++) {
+      float *yc = y + offset_of(c, hw, y_image_stride);
+      for (long r = row_begin; r < row_end; r++) {
+        float v = bias ? bias[r] : 0.0f;
+        v = v < lo ? lo : v;
+        yc[r * hw] = v > hi ? hi : v;
+      }
+    }
+    return;
+  }
+  // Depth per block: KC, or the whole depth when the columns are few (7×7 maps: K = 1152 with
+  // 64 columns), so the output tiles are stored once instead of reloaded per depth block.
+  long width16 = (col_end - col_begin + NR - 1) / NR * NR;
+  long kcMax = XBLOCK / width16 > KC ? XBLOCK / width16 : KC;
+  if (kcMax > KCMAX) kcMax = KCMAX;
+  if (kcMax > k) kcMax = k;
+  long ncMax = XBLOCK / kcMax / NR * NR;
+  if (ncMax > width16) ncMax = width16;
+  size_t bytes = (size_t)(ncMax * kcMax) * sizeof(float);
+  float *xp = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  float local[KC * NR] __attribute__((aligned(64)));
+  if (!xp) {
+    // No memory for the block: one micro-panel at a time on the stack instead.
+    ncMax = NR;
+    if (kcMax > KC) kcMax = KC;
+  }
+  float *xpack = xp ? xp : local;
+  for (long c0 = col_begin; c0 < col_end; c0 += ncMax) {
+    long nc = col_end - c0 < ncMax ? col_end - c0 : ncMax;
+    for (long k0 = 0; k0 < k; k0 += kcMax) {
+      long kc = k - k0 < kcMax ? k - k0 : kcMax;
+      int accumulate = k0 > 0, last = k0 + kc >= k;
+      pack_block(src, k0, kc, c0, nc, xpack);
+      for (long r0 = row_begin; r0 < row_end; r0 += MR) {
+        const float *a = packed + r0 * k + k0 * MR;
+        long rows = row_end - r0 < MR ? row_end - r0 : MR;
+        float bias6[MR] = {0};
+        for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
+        for (long j = 0; j < nc; j += NR) {
+          long width = nc - j < NR ? nc - j : NR;
+          long c = c0 + j;
+          const float *b = xpack + j * kc;
+          int nv = width > 8 ? 2 : 1;
+          if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
+            float *yc = y + offset_of(c, hw, y_image_stride) + r0 * hw;
+            tile(isa, kc, a, b, yc, hw, nv, accumulate, last, bias6, lo, hi);
+            continue;
+          }
+          long at[NR];
+          for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
+#if CK_X86
+          if (isa == CK_ISA_AVX2_FMA && width <= 4) {
+            columns_avx2(kc, a, b, width, at, hw, rows, accumulate, last, bias6, lo, hi, y);
+            continue;
+          }
+#endif
+          // A partial tile: through a 6×16 buffer.
+          float t[MR * NR] = {0};
+          if (accumulate) {
+            for (long r = 0; r < rows; r++) {
+              for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * hw];
+            }
+          }
+          tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi);
+          for (long r = 0; r < rows; r++) {
+            for (long i = 0; i < width; i++) y[at[i] + r * hw] = t[r * NR + i];
+          }
+        }
+      }
+    }
+  }
+  free(xp);
+}
+
+void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride) {
+  source s = {0};
+  s.x = x;
+  s.image_stride = x_image_stride;
+  s.hw = hw;
+  gemm(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, y,
+       y_image_stride);
+}
+
+void ck_conv_packed(int isa, const float *packed, long m, long channels, long h, long w, long kh,
+                    long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
+                    long pad_top, long pad_left, long oh, long ow, const float *x,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride) {
+  source s = {x,          x_image_stride, oh * ow,    1,        channels, h,       w,
+              kh,         kw,             stride_h,   stride_w, dilation_h, dilation_w,
+              pad_top,    pad_left,       ow};
+  gemm(isa, packed, m, channels * kh * kw, &s, row_begin, row_end, col_begin, col_end, bias, lo,
+       hi, y, y_image_stride);
+}

@@ -1,0 +1,75 @@
+// CKernels: the engine's hand-vectorised float kernels (AVX2 + FMA where the CPU has them,
+// portable C elsewhere), on plain pointers. No globals except the cached CPU-feature check; no
+// printing; every buffer is the caller's except the kernels' own scratch (malloc'd per call).
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction sets a kernel may use: pass `ck_isa()` for the best this CPU runs, or
+/// `CK_ISA_PORTABLE` to force the plain C path (the tests compare both).
+enum {
+  CK_ISA_PORTABLE = 0,
+  CK_ISA_AVX2_FMA = 1,
+};
+
+/// The best instruction set of this CPU (checked once: CPUID and the OS's YMM state).
+int ck_isa(void);
+
+/// Rows of the panels `ck_pack_weights` writes (the GEMM micro-tile's height).
+#define CK_PANEL_ROWS 6
+
+/// Floats `ck_pack_weights` writes for an `m × k` matrix: `⌈m / 6⌉ · 6 · k`.
+size_t ck_packed_weights_count(long m, long k);
+
+/// Packs the row-major `m × k` matrix `a` (row stride `lda`) into panels of 6 rows stored
+/// k-major (`packed[p][kk][r] = a[6p + r][kk]`), the rows past `m` zero.
+void ck_pack_weights(long m, long k, const float *a, long lda, float *packed);
+
+/// `y[m, c] = clamp(bias[m] + Σ_k A[m, k] · x[k, c], lo, hi)` for rows `row_begin..<row_end`
+/// (`row_begin` a multiple of 6) and columns `col_begin..<col_end` of an NCHW-style product:
+/// column `c` is pixel `c mod hw` of image `c / hw`, so `x[k, c] = x[(c / hw) · x_image_stride +
+/// k · hw + c mod hw]` and the same for `y` (rows of length `hw`). `A` is `packed` by
+/// `ck_pack_weights(m, k, ...)`; `bias` may be NULL; `lo`/`hi` may be ∓∞.
+void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride);
+
+/// `ck_gemm_packed` for a `kh × kw` convolution (group 1) that reads its input directly
+/// (implicit im2col, no unfolded copy): row `k = (ci·kh + ky)·kw + kx` and column `c` (output
+/// pixel `(oy, ox)` of image `c / (oh·ow)`) of X is `x[c / (oh·ow) · x_image_stride + ci·h·w +
+/// iy·w + ix]` with `iy = oy·stride_h − pad_top + ky·dilation_h`, `ix = ox·stride_w − pad_left +
+/// kx·dilation_w`, and 0 outside the `h × w` input. `packed` is `ck_pack_weights(m,
+/// channels·kh·kw, ...)`; `y` has `oh·ow` columns per image.
+void ck_conv_packed(int isa, const float *packed, long m, long channels, long h, long w, long kh,
+                    long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
+                    long pad_top, long pad_left, long oh, long ow, const float *x,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, float *y,
+                    long y_image_stride);
+
+/// Whether `ck_depthwise` handles this window: square stride 1 or 2, dilation 1, kernels up to
+/// 7×7, pads smaller than the kernel.
+int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long dilation_h,
+                           long dilation_w, long pad_top, long pad_left, long pad_bottom,
+                           long pad_right);
+
+/// Depthwise convolution of `planes` planes (plane `p` is channel `(first_channel + p) mod
+/// channels`): `y[p, oy, ox] = clamp(bias[c] + Σ w[c, ky, kx] · x[p, oy·s − pad_top + ky,
+/// ox·s − pad_left + kx], lo, hi)`, zero outside the `h × w` input; the output is `oh × ow`.
+/// `weights` is `[channels, kh, kw]`, `bias` `[channels]` or NULL. Returns 0, or −1 when its
+/// scratch cannot be allocated.
+int ck_depthwise(int isa, const float *x, long planes, long channels, long first_channel, long h,
+                 long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                 long ow, const float *weights, const float *bias, float lo, float hi, float *y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

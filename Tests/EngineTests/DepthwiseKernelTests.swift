@@ -1,0 +1,64 @@
+import Testing
+
+@testable import Engine
+
+@Suite("DepthwiseKernel")
+struct DepthwiseKernelTests {
+  @Test("the CKernels depthwise kernel (AVX2 and portable) equals the reference on odd shapes")
+  func matchesReference() {
+    var rng = SeededRandom(seed: 43)
+    var covered = 0
+    for g in DepthwiseConvTests.cases where DepthwiseKernel.supports(g) {
+      covered += 1
+      let x = rng.tensor([g.batch, g.channels, g.height, g.width])
+      let w = rng.tensor([g.channels, 1, g.kernelH, g.kernelW])
+      let b = rng.tensor([g.channels])
+      let planes = g.batch * g.channels
+      for (bias, lo, hi) in [
+        (nil, -Float.infinity, Float.infinity), (b.data, Float(0), Float(0.5)),
+      ] {
+        let ref = ConvReference.forward(
+          x: x.data, g, weight: w.data, outChannels: g.channels, groups: g.channels, bias: bias
+        ).map { min(max($0, lo), hi) }
+        for isa in [KernelISA.portable, .best] {
+          // From the second plane on, as a thread would: the channel index wraps.
+          var y = [Float](repeating: .nan, count: (planes - 1) * g.outHeight * g.outWidth)
+          var done = false
+          x.data.withUnsafeBufferPointer { xp in
+            w.data.withUnsafeBufferPointer { wp in
+              (bias ?? []).withUnsafeBufferPointer { bp in
+                y.withUnsafeMutableBufferPointer { yp in
+                  guard let xb = xp.baseAddress, let wb = wp.baseAddress, let yb = yp.baseAddress
+                  else { return }
+                  done = DepthwiseKernel.forward(
+                    xb + g.height * g.width, planes: planes - 1, g, weights: wb,
+                    bias: bias == nil ? nil : bp.baseAddress, lower: lo, upper: hi, firstPlane: 1,
+                    into: yb, isa: isa)
+                }
+              }
+            }
+          }
+          #expect(done)
+          let d = Difference(y, Array(ref[(g.outHeight * g.outWidth)...]))
+          #expect(d.maxAbs < 1e-5, "\(isa) \(g) bias \(bias != nil): \(d)")
+        }
+      }
+    }
+    #expect(covered > 20)
+  }
+
+  @Test("windows it does not handle are left to the Swift kernel")
+  func unsupported() {
+    let g = ConvGeometry(
+      batch: 1, channels: 2, height: 9, width: 9, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
+      dilationH: 2, dilationW: 2, padTop: 2, padLeft: 2, padBottom: 2, padRight: 2)
+    #expect(!DepthwiseKernel.supports(g))
+    var s = g
+    (s.dilationH, s.dilationW, s.strideH, s.strideW) = (1, 1, 3, 3)
+    #expect(!DepthwiseKernel.supports(s))
+    s.strideH = 2
+    #expect(!DepthwiseKernel.supports(s))
+    s.strideW = 2
+    #expect(DepthwiseKernel.supports(s))
+  }
+}

@@ -1,0 +1,103 @@
+import Testing
+
+@testable import Engine
+
+@Suite("PackedWeights")
+struct PackedWeightsTests {
+  /// `(M, K, HW, images)`: rows not a multiple of the 6-row panel, columns not a multiple of the
+  /// 16-column tile (and tiles that straddle two images), tails of 1–4 columns (the column
+  /// kernel, with K not a multiple of its unrolling and K past one depth block), K = 1, HW = 1,
+  /// the 7×7 and 14×14 maps of EfficientNet-Lite0.
+  static let shapes: [(Int, Int, Int, Int)] = [
+    (1, 1, 1, 1), (6, 1, 16, 1), (7, 5, 49, 2), (13, 300, 17, 3), (17, 1, 33, 2), (32, 27, 100, 1),
+    (5, 257, 50, 1), (24, 16, 1, 8), (12, 600, 49, 3), (96, 16, 196, 1), (2, 9, 7, 5),
+    (40, 24, 200, 2), (32, 1151, 49, 1), (7, 1300, 33, 1),
+  ]
+
+  @Test("the packed GEMM (AVX2 and portable) equals the reference, with and without bias and clamp")
+  func matchesReference() {
+    var rng = SeededRandom(seed: 41)
+    for (m, k, hw, images) in Self.shapes {
+      let w = rng.tensor([m, k]).data
+      let x = rng.tensor([images, k, hw]).data
+      let b = rng.tensor([m]).data
+      let packed = PackedWeights(w, rows: m, depth: k)
+      for (bias, lo, hi) in [(nil, -Float.infinity, Float.infinity), (b, Float(0), Float(0.25))] {
+        var expected = [Float](repeating: 0, count: images * m * hw)
+        for n in 0..<images {
+          var c = [Float](repeating: 0, count: m * hw)
+          GEMM.reference(
+            m: m, n: hw, k: k, a: w, lda: k, b: Array(x[(n * k * hw)..<((n + 1) * k * hw)]),
+            ldb: hw, c: &c, ldc: hw)
+          for o in 0..<m {
+            for p in 0..<hw {
+              let v = c[o * hw + p] + (bias?[o] ?? 0)
+              expected[(n * m + o) * hw + p] = min(max(v, lo), hi)
+            }
+          }
+        }
+        for isa in [KernelISA.portable, .best] {
+          var y = [Float](repeating: .nan, count: images * m * hw)
+          x.withUnsafeBufferPointer { xp in
+            (bias ?? []).withUnsafeBufferPointer { bp in
+              y.withUnsafeMutableBufferPointer { yp in
+                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                packed.apply(
+                  xb, hw: hw, images: images, xImageStride: k * hw,
+                  bias: bias == nil ? nil : bp.baseAddress, lower: lo, upper: hi, into: yb,
+                  yImageStride: m * hw, isa: isa)
+              }
+            }
+          }
+          let d = Difference(y, expected)
+          #expect(
+            d.maxAbs < 1e-4, "\(isa) M \(m) K \(k) HW \(hw) ×\(images) bias \(bias != nil): \(d)")
+        }
+      }
+    }
+  }
+
+  /// Group-1 convolutions through the implicit im2col: strides, dilations, asymmetric pads,
+  /// batches, output rows of exactly 16 (the whole-row copy path) and not, 1×1 with stride.
+  static let convolutions: [ConvGeometry] = [
+    (2, 3, 11, 13, 3, 2, 1, (0, 0, 1, 1)), (1, 3, 33, 32, 3, 1, 1, (1, 1, 1, 1)),
+    (2, 3, 34, 36, 3, 2, 1, (0, 1, 1, 2)), (1, 4, 9, 8, 3, 1, 2, (2, 1, 2, 1)),
+    (1, 2, 10, 7, 5, 3, 1, (1, 2, 2, 1)), (3, 5, 6, 6, 1, 2, 1, (1, 1, 0, 0)),
+    (1, 1, 1, 1, 1, 1, 1, (0, 0, 0, 0)), (1, 7, 20, 40, 3, 2, 1, (1, 1, 1, 1)),
+  ].map { n, c, h, w, k, s, d, p in
+    ConvGeometry(
+      batch: n, channels: c, height: h, width: w, kernelH: k, kernelW: k, strideH: s,
+      strideW: s, dilationH: d, dilationW: d, padTop: p.0, padLeft: p.1, padBottom: p.2,
+      padRight: p.3)
+  }
+
+  @Test("the implicit-im2col convolution (AVX2 and portable) equals the direct reference")
+  func convolutionMatchesReference() {
+    var rng = SeededRandom(seed: 47)
+    for g in Self.convolutions {
+      for m in [1, 13, 32] {
+        let depth = g.channels * g.kernelH * g.kernelW
+        let w = rng.tensor([m, depth]).data
+        let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
+        let b = rng.tensor([m]).data
+        let packed = PackedWeights(w, rows: m, depth: depth)
+        let ref = ConvReference.forward(x: x, g, weight: w, outChannels: m, groups: 1, bias: b)
+          .map { min(max($0, -0.5), 0.5) }
+        for isa in [KernelISA.portable, .best] {
+          var y = [Float](repeating: .nan, count: ref.count)
+          x.withUnsafeBufferPointer { xp in
+            b.withUnsafeBufferPointer { bp in
+              y.withUnsafeMutableBufferPointer { yp in
+                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                packed.applyConvolution(
+                  xb, g, bias: bp.baseAddress, lower: -0.5, upper: 0.5, into: yb, isa: isa)
+              }
+            }
+          }
+          let d = Difference(y, ref)
+          #expect(d.maxAbs < 1e-4, "\(isa) M \(m) \(g): \(d)")
+        }
+      }
+    }
+  }
+}
