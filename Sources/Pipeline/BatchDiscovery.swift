@@ -156,6 +156,13 @@ public enum BatchDiscovery {
     into found: inout [(relative: String, size: Int64)]
   ) throws(BatchError) {
     let folder = relative.isEmpty ? root : join(root, relative)
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+      throw BatchError.inputFolder(path: folder, reason: "no such folder")
+    }
+    guard isFolder.boolValue else {
+      throw BatchError.inputFolder(path: folder, reason: "not a folder")
+    }
     let names: [String]
     do {
       names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()

@@ -87,11 +87,13 @@ public struct BatchReport: Codable, Sendable, Equatable {
   public init(contentsOf path: String) throws(BatchError) {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw BatchError.report(path: path, reason: "cannot read the file (missing or unreadable)")
+    }
     do {
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
       self = try decoder.decode(BatchReport.self, from: data)
     } catch {
-      throw BatchError.report(path: path, reason: "not a camvideo batch report: \(error)")
+      throw BatchError.report(path: path, reason: "not a camvideo batch report (\(error))")
     }
   }
 

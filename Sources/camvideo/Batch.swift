@@ -56,13 +56,16 @@ struct Batch: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Process only part I of N (I from 0), balanced by size: for job arrays.", valueName: "I/N"))
-  var shard: ShardArgument?
+  var shard: String?
 
   @Flag(help: "No progress display and notes; only errors.")
   var quiet = false
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if let shard {
+      do { _ = try BatchShard(parsing: shard) } catch { throw ValidationError("\(error)") }
+    }
     if span.live || !span.deviceOptions.isEmpty {
       throw ValidationError("batch reads files: --live and the camera flags do not apply")
     }
@@ -83,7 +86,7 @@ struct Batch: ParsableCommand {
       let all = try BatchDiscovery.clips(
         in: inputFolder, outputFolder: outputFolder, recursive: recursive, pattern: pattern,
         codec: outputOptions.codec, format: outputOptions.format)
-      let part = shard?.shard ?? .all
+      let part = try shard.map { text throws(BatchError) in try BatchShard(parsing: text) } ?? .all
       let clips = part.select(all, path: \.relativePath, size: \.size)
       try BatchDefaults.makeFolder(outputFolder)
       let template = RenderOptions(
@@ -137,15 +140,6 @@ struct Batch: ParsableCommand {
         "camvideo: interrupted: clips in flight abandoned, \(result.totals.notStarted) not "
           + "started; run the same command again to finish")
     }
-  }
-}
-
-/// `--shard I/N`.
-struct ShardArgument: ExpressibleByArgument {
-  var shard: BatchShard
-  init?(argument: String) {
-    guard let s = try? BatchShard(parsing: argument) else { return nil }
-    shard = s
   }
 }
 

@@ -197,13 +197,20 @@ struct BatchTests {
     let err = Pipe()
     process.standardError = err
     try process.run()
-    // Wait until one clip is done and another is in flight (its temporary output is open),
-    // then interrupt: 4 clips of 40-60 frames, 2 at a time, leave one to abandon at least.
+    // Wait until one clip is done and a clip started after it is in flight (a temporary output
+    // that was not there when the first output appeared), then interrupt: that clip has 40-60
+    // frames to go, so it is abandoned, and one clip at least is not started.
     let deadline = Date().addingTimeInterval(180)
     var midway = false
+    var before: Set<String>?
     while Date() < deadline && process.isRunning && !midway {
       let now = Self.files(output)
-      midway = now.contains { $0.hasSuffix(".part") } && now.contains { names.contains($0) }
+      let parts = Set(now.filter { $0.hasSuffix(".part") })
+      if let before {
+        midway = !parts.subtracting(before).isEmpty
+      } else if now.contains(where: names.contains) {
+        before = parts
+      }
       if !midway { usleep(20_000) }
     }
     #expect(midway)
