@@ -40,6 +40,16 @@ public final class RenderPipeline: @unchecked Sendable {
   /// `run()` finishes the frames in flight and returns a partial summary. Safe from any thread (a signal handler's queue).
   public func stop() { control.requestStop() }
 
+  /// Abandons the render: stops reading and makes `run()` throw ``PipelineError/abandoned(path:)``
+  /// without finishing the output, so its temporary file is removed and nothing appears under
+  /// the final name (`camvideo batch` on SIGINT/SIGTERM, where a rerun redoes the clip).
+  ///
+  /// A render that has already finished its output is not undone. Safe from any thread.
+  public func abandon() {
+    control.fail(PipelineError.abandoned(path: options.output))
+    control.requestStop()
+  }
+
   /// Renders the whole input.
   /// - Returns: the summary.
   /// - Throws: the first error of any stage (`VideoIOError`, the model's errors...); no output

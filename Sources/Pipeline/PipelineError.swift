@@ -8,6 +8,8 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable, Equatable {
   case labels(path: String, reason: String)
   /// A side output (`--frames-json`) that cannot be written.
   case output(path: String, reason: String)
+  /// The render was abandoned (``RenderPipeline/abandon()``): no output was written.
+  case abandoned(path: String)
 
   public var description: String {
     switch self {
@@ -17,6 +19,7 @@ public enum PipelineError: Error, CustomStringConvertible, Sendable, Equatable {
     case .modelInput(let path, let reason): return "\(path): \(reason)"
     case .labels(let path, let reason): return "\(path): cannot use the labels: \(reason)"
     case .output(let path, let reason): return "\(path): \(reason)"
+    case .abandoned(let path): return "\(path): abandoned; nothing was written"
     }
   }
 }

@@ -16,7 +16,10 @@ struct CamVideo: ParsableCommand {
       FFmpeg \(FFmpegVersion.string) (\(FFmpegVersion.libraries))
       \(BLAS.version)
       """,
-    subcommands: [Render.self, Image.self, Classify.self, Layers.self, Probe.self, Devices.self],
+    subcommands: [
+      Render.self, Image.self, Classify.self, Layers.self, Probe.self, Devices.self, Batch.self,
+      BatchReportCommand.self,
+    ],
     defaultSubcommand: Render.self
   )
 }

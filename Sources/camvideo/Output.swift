@@ -30,6 +30,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let error as CAMError {
     printError("camvideo: \(error)")
     throw ExitCode(1)
+  } catch let error as BatchError {
+    printError("camvideo: \(error)")
+    throw ExitCode(1)
   }
 }
 

@@ -22,25 +22,7 @@ struct Render: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptionGroup
   @OptionGroup var camOptions: CAMOptionGroup
 
-  @Option(help: "Frames per model call (default 4; 1 for live input, for the lowest latency).")
-  var batch: Int?
-
-  @Option(help: "Temporal smoothing: EMA weight on the past map (0 = off).")
-  var smooth: Float = 0.5
-
-  @Flag(
-    inversion: .prefixedNo,
-    help: "For --class auto: switch class only when another wins clearly over several frames.")
-  var stableClass = true
-
-  @Option(help: "Map scale: per frame (pytorch-grad-cam) or one for the whole clip (2 passes).")
-  var normalize: NormalizeChoice = .frame
-
-  @Flag(inversion: .prefixedNo, help: "Draw the class name and probability.")
-  var label = true
-
-  @Flag(help: "Original and overlay next to each other.")
-  var sideBySide = false
+  @OptionGroup var video: VideoOptionGroup
 
   @Option(help: ArgumentHelp("One JSON line per frame.", valueName: "file"))
   var framesJson: String?
@@ -53,10 +35,8 @@ struct Render: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
-    if !(0..<1).contains(smooth) { throw ValidationError("--smooth must be in [0, 1)") }
     let live = span.live || InputSource(input, format: inputOptions.inputFormat).isLive
-    if normalize == .clip && (live || input == "-") {
+    if video.normalize == .clip && (live || input == "-") {
       throw ValidationError("--normalize clip reads the input twice: not for live input or a pipe")
     }
   }
@@ -80,10 +60,9 @@ struct Render: ParsableCommand {
       let options = RenderOptions(
         input: input, output: output, inputOptions: readOptions,
         outputSettings: outputOptions.settings, classID: classID,
-        batch: batch ?? (live ? 1 : RenderDefaults.batch), smooth: smooth,
-        stableClass: stableClass, normalization: normalize.normalization, fit: modelInput.fit,
-        composer: FrameComposer(
-          overlay: camOptions.overlay, drawsLabel: label, sideBySide: sideBySide),
+        batch: video.batch ?? (live ? 1 : RenderDefaults.batch), smooth: video.smooth,
+        stableClass: video.stableClass, normalization: video.normalize.normalization,
+        fit: modelInput.fit, composer: video.composer(camOptions),
         framesJSON: framesJson, mapsOutput: mapsOut, start: span.start?.seconds,
         duration: span.duration?.seconds, maxFrames: span.maxFrames,
         live: live)
@@ -114,7 +93,7 @@ enum RenderDefaults {
   /// (README, Speed).
   static let batch = 4
 
-  /// `cockatoo.mp4 → out.mp4: 280 frames in 9.8 s (28.6 fps); sulphur-crested cockatoo 93%, …`
+  /// The summary line: `out.mp4: 280 frames in 9.8 s (28.6 fps); sulphur-crested cockatoo 93%, …`.
   static func summaryLine(_ s: RenderSummary, output: String, live: Bool) -> String {
     let classes = s.dominant.prefix(3).map {
       "\($0.prediction.label) \(Int((s.share($0.frames) * 100).rounded()))%"
