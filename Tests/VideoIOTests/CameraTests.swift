@@ -25,7 +25,7 @@ struct CameraTests {
       "camvideo-cams-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for name in ["video10", "video2", "videox", "audio0"] {
-      FileManager.default.createFile(
+      _ = FileManager.default.createFile(
         atPath: folder.appendingPathComponent(name).path, contents: Data())
     }
     // Plain files are opened but answer no V4L2 query: none is a camera.
