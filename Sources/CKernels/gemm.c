@@ -6,8 +6,8 @@
 // column, and stays in L2). For each 6-row weight
 // panel (in L1) the 6×16 micro-tile (12 YMM accumulators) sweeps the block's micro-panels, so
 // the output is written as six sequential streams (output rows are whole image planes apart,
-// which would alias in L1 if many rows were written at once). Bias and clamp are applied when
-// the last depth block stores the tile.
+// which would alias in L1 if many rows were written at once). Bias and clamp (and a fused
+// residual Add) are applied when the last depth block stores the tile.
 #include "ckernels.h"
 
 #include <stdlib.h>
@@ -154,7 +154,8 @@ static void pack_block(const source *s, long k0, long kc, long c0, long nc, floa
 
 /// One micro-tile with portable C: `c[6][nv·8] (+)= a · b`, then bias and clamp when `last`.
 static void tile_portable(long kc, const float *a, const float *b, float *c, long ldc, int nv,
-                          int accumulate, int last, const float *bias, float lo, float hi) {
+                          int accumulate, int last, const float *bias, float lo, float hi,
+                          const float *res) {
   float acc[MR][NR];
   long n = nv * 8;
   for (int r = 0; r < MR; r++) {
@@ -174,6 +175,7 @@ static void tile_portable(long kc, const float *a, const float *b, float *c, lon
         v += bias[r];
         v = v < lo ? lo : v;
         v = v > hi ? hi : v;
+        if (res) v += res[r * ldc + i];
       }
       c[r * ldc + i] = v;
     }
@@ -187,7 +189,8 @@ static void tile_portable(long kc, const float *a, const float *b, float *c, lon
 /// The 6×16 (nv = 2) or 6×8 (nv = 1) micro-tile with AVX2 + FMA.
 CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
                                           long ldc, const int nv, int accumulate, int last,
-                                          const float *bias, float lo, float hi) {
+                                          const float *bias, float lo, float hi,
+                                          const float *res) {
   __m256 acc[MR][2];
   for (int r = 0; r < MR; r++) {
     for (int v = 0; v < nv; v++) {
@@ -211,6 +214,7 @@ CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const floa
       __m256 bv = _mm256_broadcast_ss(bias + r);
       for (int v = 0; v < nv; v++) {
         acc[r][v] = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc[r][v], bv), vlo), vhi);
+        if (res) acc[r][v] = _mm256_add_ps(acc[r][v], _mm256_loadu_ps(res + r * ldc + 8 * v));
       }
     }
   }
@@ -221,13 +225,14 @@ CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const floa
 
 CK_AVX2 static void tile_avx2_16(long kc, const float *a, const float *b, float *c, long ldc,
                                  int accumulate, int last, const float *bias, float lo,
-                                 float hi) {
-  tile_avx2_impl(kc, a, b, c, ldc, 2, accumulate, last, bias, lo, hi);
+                                 float hi, const float *res) {
+  tile_avx2_impl(kc, a, b, c, ldc, 2, accumulate, last, bias, lo, hi, res);
 }
 
 CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *c, long ldc,
-                                int accumulate, int last, const float *bias, float lo, float hi) {
-  tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi);
+                                int accumulate, int last, const float *bias, float lo, float hi,
+                                const float *res) {
+  tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi, res);
 }
 
 /// Up to 4 single columns of a micro-tile (a narrow tail such as the 49th column of a 7×7
@@ -238,7 +243,8 @@ CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *
 CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const float *b,
                                                 const int W, const int U, const long *at, long hw,
                                                 long rows, int accumulate, int last,
-                                                const float *bias, float lo, float hi, float *y) {
+                                                const float *bias, float lo, float hi,
+                                                const float *res, float *y) {
   __m256 acc[4][4];
   for (int i = 0; i < W; i++) {
     for (int u = 0; u < U; u++) acc[i][u] = _mm256_setzero_ps();
@@ -269,6 +275,7 @@ CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const f
         x += bias[r];
         x = x < lo ? lo : x;
         x = x > hi ? hi : x;
+        if (res) x += res[at[i] + r * hw];
       }
       *out = x;
     }
@@ -277,38 +284,40 @@ CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const f
 
 CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
                                  const long *at, long hw, long rows, int accumulate, int last,
-                                 const float *bias, float lo, float hi, float *y) {
+                                 const float *bias, float lo, float hi, const float *res,
+                                 float *y) {
   switch (width) {
-  case 1: columns_avx2_impl(kc, a, b, 1, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
-  case 2: columns_avx2_impl(kc, a, b, 2, 4, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
-  case 3: columns_avx2_impl(kc, a, b, 3, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
-  default: columns_avx2_impl(kc, a, b, 4, 2, at, hw, rows, accumulate, last, bias, lo, hi, y); break;
+  case 1: columns_avx2_impl(kc, a, b, 1, 4, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
+  case 2: columns_avx2_impl(kc, a, b, 2, 4, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
+  case 3: columns_avx2_impl(kc, a, b, 3, 2, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
+  default: columns_avx2_impl(kc, a, b, 4, 2, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
   }
 }
 #endif
 
 /// Runs one micro-tile into `c` (row stride `ldc`, `nv·8` columns all valid).
 static inline void tile(int isa, long kc, const float *a, const float *b, float *c, long ldc,
-                        int nv, int accumulate, int last, const float *bias, float lo, float hi) {
+                        int nv, int accumulate, int last, const float *bias, float lo, float hi,
+                        const float *res) {
 #if CK_X86
   if (isa == CK_ISA_AVX2_FMA) {
     if (nv == 2) {
-      tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+      tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
     } else {
-      tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi);
+      tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
     }
     return;
   }
 #endif
   (void)isa;
-  tile_portable(kc, a, b, c, ldc, nv, accumulate, last, bias, lo, hi);
+  tile_portable(kc, a, b, c, ldc, nv, accumulate, last, bias, lo, hi, res);
 }
 
-/// `y = clamp(bias + A · X, lo, hi)` for rows `row_begin..<row_end` and columns
-/// `col_begin..<col_end`, X read from `src`.
+/// `y = clamp(bias + A · X, lo, hi) (+ residual)` for rows `row_begin..<row_end` and columns
+/// `col_begin..<col_end`, X read from `src`; `residual` (NULL: none) has `y`'s layout.
 static void gemm(int isa, const float *packed, long m, long k, const source *src, long row_begin,
                  long row_end, long col_begin, long col_end, const float *bias, float lo,
-                 float hi, float *y, long y_image_stride) {
+                 float hi, const float *residual, float *y, long y_image_stride) {
   long hw = src->hw;
   if (row_end <= row_begin || col_end <= col_begin) return;
   if (row_end > m) row_end = m;
@@ -319,7 +328,8 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
       for (long r = row_begin; r < row_end; r++) {
         float v = bias ? bias[r] : 0.0f;
         v = v < lo ? lo : v;
-        yc[r * hw] = v > hi ? hi : v;
+        v = v > hi ? hi : v;
+        yc[r * hw] = residual ? v + residual[offset_of(c, hw, y_image_stride) + r * hw] : v;
       }
     }
     return;
@@ -358,15 +368,17 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           const float *b = xpack + j * kc;
           int nv = width > 8 ? 2 : 1;
           if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
-            float *yc = y + offset_of(c, hw, y_image_stride) + r0 * hw;
-            tile(isa, kc, a, b, yc, hw, nv, accumulate, last, bias6, lo, hi);
+            long o = offset_of(c, hw, y_image_stride) + r0 * hw;
+            const float *rc = last && residual ? residual + o : NULL;
+            tile(isa, kc, a, b, y + o, hw, nv, accumulate, last, bias6, lo, hi, rc);
             continue;
           }
           long at[NR];
           for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
 #if CK_X86
           if (isa == CK_ISA_AVX2_FMA && width <= 4) {
-            columns_avx2(kc, a, b, width, at, hw, rows, accumulate, last, bias6, lo, hi, y);
+            columns_avx2(kc, a, b, width, at, hw, rows, accumulate, last, bias6, lo, hi,
+                         last ? residual : NULL, y);
             continue;
           }
 #endif
@@ -377,9 +389,13 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
               for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * hw];
             }
           }
-          tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi);
+          tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi, NULL);
+          const float *rp = last ? residual : NULL;
           for (long r = 0; r < rows; r++) {
-            for (long i = 0; i < width; i++) y[at[i] + r * hw] = t[r * NR + i];
+            for (long i = 0; i < width; i++) {
+              long o = at[i] + r * hw;
+              y[o] = rp ? t[r * NR + i] + rp[o] : t[r * NR + i];
+            }
           }
         }
       }
@@ -390,13 +406,13 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
 
 void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
                     long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, float *y,
-                    long y_image_stride) {
+                    long col_end, const float *bias, float lo, float hi, const float *residual,
+                    float *y, long y_image_stride) {
   source s = {0};
   s.x = x;
   s.image_stride = x_image_stride;
   s.hw = hw;
-  gemm(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, y,
+  gemm(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, residual, y,
        y_image_stride);
 }
 
@@ -404,11 +420,11 @@ void ck_conv_packed(int isa, const float *packed, long m, long channels, long h,
                     long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
                     long pad_top, long pad_left, long oh, long ow, const float *x,
                     long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, float *y,
-                    long y_image_stride) {
+                    long col_end, const float *bias, float lo, float hi, const float *residual,
+                    float *y, long y_image_stride) {
   source s = {x,          x_image_stride, oh * ow,    1,        channels, h,       w,
               kh,         kw,             stride_h,   stride_w, dilation_h, dilation_w,
               pad_top,    pad_left,       ow};
   gemm(isa, packed, m, channels * kh * kw, &s, row_begin, row_end, col_begin, col_end, bias, lo,
-       hi, y, y_image_stride);
+       hi, residual, y, y_image_stride);
 }

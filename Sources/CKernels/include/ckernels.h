@@ -34,11 +34,12 @@ void ck_pack_weights(long m, long k, const float *a, long lda, float *packed);
 /// (`row_begin` a multiple of 6) and columns `col_begin..<col_end` of an NCHW-style product:
 /// column `c` is pixel `c mod hw` of image `c / hw`, so `x[k, c] = x[(c / hw) · x_image_stride +
 /// k · hw + c mod hw]` and the same for `y` (rows of length `hw`). `A` is `packed` by
-/// `ck_pack_weights(m, k, ...)`; `bias` may be NULL; `lo`/`hi` may be ∓∞.
+/// `ck_pack_weights(m, k, ...)`; `bias` may be NULL; `lo`/`hi` may be ∓∞. `residual`, when not
+/// NULL, has `y`'s layout and is added after the clamp: `y = clamp(…) + residual` (a fused `Add`).
 void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
                     long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, float *y,
-                    long y_image_stride);
+                    long col_end, const float *bias, float lo, float hi, const float *residual,
+                    float *y, long y_image_stride);
 
 /// `ck_gemm_packed` for a `kh × kw` convolution (group 1) that reads its input directly
 /// (implicit im2col, no unfolded copy): row `k = (ci·kh + ky)·kw + kx` and column `c` (output
@@ -50,8 +51,8 @@ void ck_conv_packed(int isa, const float *packed, long m, long channels, long h,
                     long kw, long stride_h, long stride_w, long dilation_h, long dilation_w,
                     long pad_top, long pad_left, long oh, long ow, const float *x,
                     long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, float *y,
-                    long y_image_stride);
+                    long col_end, const float *bias, float lo, float hi, const float *residual,
+                    float *y, long y_image_stride);
 
 /// Whether `ck_depthwise` handles this window: square stride 1 or 2, dilation 1, kernels up to
 /// 7×7, pads smaller than the kernel.

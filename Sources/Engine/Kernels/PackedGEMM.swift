@@ -48,18 +48,20 @@ struct PackedWeights: Sendable {
   /// - Parameters:
   ///   - x: `images` blocks of `[K, hw]` at `xImageStride` floats apart.
   ///   - bias: `[M]` or nil.
+  ///   - residual: nil, or a tensor laid out as `y` added after the clamp (a fused `Add`).
   ///   - y: `images` blocks of `[M, hw]` at `yImageStride` floats apart.
   func apply(
     _ x: UnsafePointer<Float>, hw: Int, images: Int, xImageStride: Int,
-    bias: UnsafePointer<Float>?, lower: Float, upper: Float,
+    bias: UnsafePointer<Float>?, lower: Float, upper: Float, residual: UnsafePointer<Float>? = nil,
     into y: UnsafeMutablePointer<Float>, yImageStride: Int, isa: KernelISA = .best
   ) {
     // The parts write disjoint outputs and only read the inputs.
-    nonisolated(unsafe) let (xp, bp, yp) = (x, bias, y)
+    nonisolated(unsafe) let (xp, bp, rp, yp) = (x, bias, residual, y)
     let (m, k, isaRaw) = (rows, depth, isa.rawValue)
     split(columns: hw * images) { a, r0, r1, c0, c1 in
       ck_gemm_packed(
-        isaRaw, a, m, k, xp, hw, xImageStride, r0, r1, c0, c1, bp, lower, upper, yp, yImageStride)
+        isaRaw, a, m, k, xp, hw, xImageStride, r0, r1, c0, c1, bp, lower, upper, rp, yp,
+        yImageStride)
     }
   }
 
@@ -70,20 +72,22 @@ struct PackedWeights: Sendable {
   /// - Parameters:
   ///   - x: `[N, C, H, W]` as in `g`.
   ///   - bias: `[M]` or nil.
+  ///   - residual: nil, or an `[N, M, OH, OW]` tensor added after the clamp (a fused `Add`).
   ///   - y: `[N, M, OH, OW]`.
   func applyConvolution(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, bias: UnsafePointer<Float>?, lower: Float,
-    upper: Float, into y: UnsafeMutablePointer<Float>, isa: KernelISA = .best
+    upper: Float, residual: UnsafePointer<Float>? = nil, into y: UnsafeMutablePointer<Float>,
+    isa: KernelISA = .best
   ) {
     precondition(depth == g.channels * g.kernelH * g.kernelW, "weights do not match \(g)")
-    nonisolated(unsafe) let (xp, bp, yp) = (x, bias, y)
+    nonisolated(unsafe) let (xp, bp, rp, yp) = (x, bias, residual, y)
     let (m, isaRaw) = (rows, isa.rawValue)
     let (oh, ow) = (g.outHeight, g.outWidth)
     split(columns: oh * ow * g.batch) { a, r0, r1, c0, c1 in
       ck_conv_packed(
         isaRaw, a, m, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
         g.dilationH, g.dilationW, g.padTop, g.padLeft, oh, ow, xp,
-        g.channels * g.height * g.width, r0, r1, c0, c1, bp, lower, upper, yp, m * oh * ow)
+        g.channels * g.height * g.width, r0, r1, c0, c1, bp, lower, upper, rp, yp, m * oh * ow)
     }
   }
 

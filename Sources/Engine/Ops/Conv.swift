@@ -16,6 +16,10 @@
 /// A following `Relu` or `Clip` may be fused at load (``activation``): `y = clamp(conv(x), lo,
 /// hi)` in the same pass; its backward first masks `dy` where `lo < y < hi` (exact, since `y`
 /// equals the pre-activation exactly there), with guided backpropagation's rule for rectifiers.
+///
+/// A following same-shape `Add` may be fused into the logits-only plan (``addsResidual``,
+/// ``FuseResidualAdd``): `y = conv(x) + r` with `r` a second runtime input, added as the packed
+/// GEMM stores each tile (a separate pass on the other paths). Its backward passes `dy` to `r`.
 struct Conv: Operator {
   /// `[M, C/group, KH, KW]`.
   let weight: Tensor
@@ -28,6 +32,9 @@ struct Conv: Operator {
   var pads: [Int]
   /// A fused `Relu` / `Clip` after the convolution.
   var activation: Clip?
+  /// Whether a second runtime input (of the output's shape) is added to the output: a fused
+  /// residual `Add` (only without ``activation``).
+  private(set) var addsResidual = false
   /// The weights as the `M × C·KH·KW` matrix packed for the CKernels GEMM (`group == 1`).
   let packed: PackedWeights?
 
@@ -101,8 +108,8 @@ struct Conv: Operator {
   }
 
   func outputShapes(_ inputs: [[Dim]]) throws(NodeError) -> [[Dim]] {
-    guard inputs.count == 1, inputs[0].count == 4 else {
-      throw .invalid("expected one [N, C, H, W] input")
+    guard inputs.count == (addsResidual ? 2 : 1), inputs[0].count == 4 else {
+      throw .invalid("expected one [N, C, H, W] input\(addsResidual ? " and a residual" : "")")
     }
     let x = inputs[0]
     guard let c = x[1].value, let h = x[2].value, let w = x[3].value else {
@@ -116,7 +123,11 @@ struct Conv: Operator {
     guard g.outHeight > 0 && g.outWidth > 0 else {
       throw .invalid("a \(h)×\(w) input is smaller than the \(kernel) kernel")
     }
-    return [[x[0], Dim(outChannels), Dim(g.outHeight), Dim(g.outWidth)]]
+    let y = [x[0], Dim(outChannels), Dim(g.outHeight), Dim(g.outWidth)]
+    if addsResidual && inputs[1] != y {
+      throw .invalid("residual \(inputs[1].shapeDescription) for output \(y.shapeDescription)")
+    }
+    return [y]
   }
 
   var isDepthwise: Bool { group > 1 && weight.shape[1] == 1 && outChannels == group }
@@ -127,6 +138,7 @@ struct Conv: Operator {
 
   func forward(_ inputs: [Tensor]) -> [Tensor] {
     let x = inputs[0]
+    let residual = addsResidual ? inputs[1] : nil
     let g = geometry(x.shape)
     let m = outChannels
     let oh = g.outHeight
@@ -165,12 +177,23 @@ struct Conv: Operator {
             return
           }
           if let packed {
-            convolvePacked(xp, g, packed, into: yp)
+            if let residual {
+              residual.data.withUnsafeBufferPointer { rb in
+                convolvePacked(xp, g, packed, residual: rb.baseAddress, into: yp)
+              }
+            } else {
+              convolvePacked(xp, g, packed, residual: nil, into: yp)
+            }
             return
           }
           convolveGEMM(xp, g, weights: wp, into: yp)
         }
       }
+    }
+    if let residual, packed == nil {
+      let sum = Elementwise.zip(y, residual, +)
+      BufferPool.shared.give(y.data)
+      return [sum]
     }
     return [y]
   }
@@ -182,7 +205,7 @@ struct Conv: Operator {
   /// activation are applied as each output tile is stored.
   private func convolvePacked(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights,
-    into y: UnsafeMutablePointer<Float>
+    residual: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>
   ) {
     let m = outChannels
     let hw = g.height * g.width
@@ -195,10 +218,11 @@ struct Conv: Operator {
       if isPointwise {
         packed.apply(
           x, hw: hw, images: g.batch, xImageStride: g.channels * hw, bias: b, lower: lo,
-          upper: hi, into: y, yImageStride: m * ohw)
+          upper: hi, residual: residual, into: y, yImageStride: m * ohw)
         return
       }
-      packed.applyConvolution(x, g, bias: b, lower: lo, upper: hi, into: y)
+      packed.applyConvolution(
+        x, g, bias: b, lower: lo, upper: hi, residual: residual, into: y)
     }
   }
 
@@ -271,7 +295,13 @@ struct Conv: Operator {
   }
 
   func backward(_ step: BackwardStep) -> [Tensor?] {
-    guard step.wanted[0] else { return [nil] }
+    // A fused residual Add passes the output gradient to the residual unchanged.
+    var tail: [Tensor?] = []
+    if addsResidual {
+      let wanted = step.wanted.count > 1 && step.wanted[1]
+      tail = [wanted ? step.outputGradients[0] ?? Tensor(zeros: step.outputs[0].shape) : nil]
+    }
+    guard step.wanted[0] else { return [nil] + tail }
     let x = step.inputs[0]
     let g = geometry(x.shape)
     var dy = step.outputGradients[0] ?? Tensor(zeros: step.outputs[0].shape)
@@ -319,7 +349,7 @@ struct Conv: Operator {
         }
       }
     }
-    return [dx]
+    return [dx] + tail
   }
 
   /// This convolution followed by an inference BatchNormalization `y = s·x + t` per channel:
@@ -340,6 +370,15 @@ struct Conv: Operator {
   func fusing(_ clamp: Clip) -> Conv {
     var c = self
     c.activation = clamp
+    return c
+  }
+
+  /// This convolution followed by `Add` of a second runtime input of the output's shape, or nil
+  /// when it has an activation (backward could not recover the pre-activation output).
+  func addingResidual() -> Conv? {
+    guard activation == nil, !addsResidual else { return nil }
+    var c = self
+    c.addsResidual = true
     return c
   }
 

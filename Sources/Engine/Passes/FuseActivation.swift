@@ -18,7 +18,7 @@ enum FuseActivation {
       default: continue
       }
       guard let x = step.inputs.first, let p = producers[x], !removed.contains(p),
-        let conv = g.steps[p].op as? Conv, conv.activation == nil,
+        let conv = g.steps[p].op as? Conv, conv.activation == nil, !conv.addsResidual,
         consumers[x]?.count == 1, !outputs.contains(x), g.steps[p].outputs.count == 1
       else { continue }
       let y = step.outputs[0]

@@ -13,11 +13,12 @@ public struct OperatorTiming: Sendable {
 extension Model {
   /// Runs the forward pass `repeats` times and returns the median time per op type (Conv split
   /// into depthwise, 1×1 and k×k), or per step with `bySteps`, slowest first (for benchmarks and
-  /// tuning; activations are released as in ``predict(_:)``).
+  /// tuning; the plan ``predict(_:)`` runs, activations released as there).
   public func profile(_ batch: Tensor, repeats: Int = 5, bySteps: Bool = false) throws(EngineError)
     -> [OperatorTiming]
   {
     _ = try checkInput(batch)
+    let plan = predictPlan
     var samples = [[Double]](repeating: [], count: plan.steps.count)
     for _ in 0..<max(repeats, 1) {
       var values = [Tensor?](repeating: nil, count: plan.names.count)

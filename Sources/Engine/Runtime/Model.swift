@@ -6,7 +6,8 @@ public import Foundation
 /// Loading imports the file (``ONNXImporter``), folds constants and shape arithmetic, infers
 /// shapes from the input's (the batch dimension may be dynamic), folds BatchNormalization and
 /// zero Pads into the convolutions before them, fuses Relu/Clip into the convolutions and drops
-/// dead nodes. A `Model` is immutable and can be shared between threads. ``BLAS/threads`` is the
+/// dead nodes; ``predict(_:)`` also adds residuals in the convolutions before them
+/// (``FuseResidualAdd``). A `Model` is immutable and can be shared between threads. ``BLAS/threads`` is the
 /// one thread knob: the engine's kernels split their work over as many threads, and so do the
 /// products it hands OpenBLAS (which then runs single-threaded). Activation storage is recycled through a pool (at most
 /// 512 MiB kept) rather than returned to the system.
@@ -21,6 +22,9 @@ public final class Model: Sendable {
   /// The file it was loaded from.
   public let url: URL
   let plan: ExecutionPlan
+  /// ``plan`` with residual `Add`s fused into the convolutions before them (``FuseResidualAdd``):
+  /// what ``predict(_:)`` runs (it returns only the outputs, so no intermediate tensor is lost).
+  let predictPlan: ExecutionPlan
   let graph: CompiledGraph
 
   /// The name of the graph input.
@@ -50,6 +54,9 @@ public final class Model: Sendable {
     self.url = url
     self.graph = graph
     self.plan = ExecutionPlan(graph)
+    var fused = graph
+    FuseResidualAdd.run(&fused)
+    self.predictPlan = fused.steps.count == graph.steps.count ? plan : ExecutionPlan(fused)
     self.defaultTargetLayer = Model.findDefaultLayer(graph: graph, plan: plan)
   }
 
@@ -103,8 +110,8 @@ public final class Model: Sendable {
   /// used (less memory; no backward).
   public func predict(_ batch: Tensor) throws(EngineError) -> [Tensor] {
     _ = try checkInput(batch)
-    let values = plan.run(batch, keep: false)
-    return plan.outputs.map { values[$0] ?? Tensor(zeros: []) }
+    let values = predictPlan.run(batch, keep: false)
+    return predictPlan.outputs.map { values[$0] ?? Tensor(zeros: []) }
   }
 }
 
