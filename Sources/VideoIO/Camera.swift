@@ -35,8 +35,9 @@ public struct Camera: Sendable, Equatable {
     public var rates: [Double]
   }
 
-  /// The cameras among `/dev/video*` (nodes that capture video; metadata nodes are left out),
-  /// in numeric order. Nodes that cannot be opened (no permission) are listed with no formats
+  /// The cameras among `/dev/video*`, in numeric order.
+  ///
+  /// Only nodes that capture video count (metadata nodes are left out). Nodes that cannot be opened (no permission) are listed with no formats
   /// and the reason as the name.
   public static func list(folder: String = "/dev") -> [Camera] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

@@ -2,7 +2,9 @@ internal import Foundation
 internal import Glibc
 internal import Pipeline
 
-/// The progress line on a terminal: frames, fps and the ETA when the length is known. Silent
+/// The progress line on a terminal.
+///
+/// It shows frames, fps and the ETA when the length is known. Silent
 /// when standard error is not a terminal or with `--quiet`.
 final class ProgressBar: @unchecked Sendable {
   /// A terminal, and not `--quiet`: progress and the summary line are shown.
