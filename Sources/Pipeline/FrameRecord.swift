@@ -33,11 +33,16 @@ struct FrameRecord: Encodable {
     mapMaxRaw = e.rawMax
   }
 
-  func json() throws -> String {
+  /// The encoder of the lines (snake_case, sorted keys), made once per run.
+  static func makeEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
+    return encoder
+  }
+
+  func json(_ encoder: JSONEncoder) throws -> String {
+    String(decoding: try encoder.encode(self), as: UTF8.self)
   }
 }
 

@@ -15,6 +15,7 @@ extension RenderPipeline {
     let composer = options.composer
     let mapWidth = explainer.inputWidth
     let mapHeight = explainer.inputHeight
+    let encoder = FrameRecord.makeEncoder()
     do {
       while let item = input.pop() {
         switch item {
@@ -42,7 +43,8 @@ extension RenderPipeline {
               map: full, width: frame.image.width, height: frame.image.height)
             let offset = composer.sideBySide ? frame.image.width : 0
             try records.append(
-              FrameRecord(frame: frame, explanation: e, statistics: stats, xOffset: offset).json())
+              FrameRecord(frame: frame, explanation: e, statistics: stats, xOffset: offset).json(
+                encoder))
           }
           let mapPicture =
             options.mapsOutput == nil

@@ -76,13 +76,8 @@ struct Batch: ParsableCommand {
       let jobs = self.jobs ?? BatchDefaults.jobs
       let (model, modelInput, labels) = try modelOptions.load()
       BLAS.threads = modelOptions.threads ?? BatchDefaults.modelThreads(jobs: jobs)
-      let runner = try CAMRunner(model: model, options: camOptions.options)
-      let classes = model.outputShapes.first?.last?.value ?? labels.names.count
-      let classID: Int?
-      switch try camOptions.resolveTarget(labels: labels, classes: classes) {
-      case .top1: classID = nil
-      case .classIndex(let id): classID = id
-      }
+      let (runner, target) = try camOptions.runner(for: model, labels: labels)
+      let classID = target.fixedClass
       let all = try BatchDiscovery.clips(
         in: inputFolder, outputFolder: outputFolder, recursive: recursive, pattern: pattern,
         codec: outputOptions.codec, format: outputOptions.format)

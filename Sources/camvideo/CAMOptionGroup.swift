@@ -49,9 +49,23 @@ struct CAMOptionGroup: ParsableArguments {
 
   var overlay: Overlay { Overlay(imageWeight: imageWeight, colormap: colormap.colormap) }
 
-  /// `--class` resolved against the model's labels.
-  func resolveTarget(labels: Labels, classes: Int) throws -> CAMTarget {
-    try ClassSelector(labels: labels.names, classCount: classes > 0 ? classes : nil).target(target)
+  /// The runner these flags describe for `model`, and `--class` resolved against its labels
+  /// (bounded by the model's class count when it states one).
+  func runner(for model: Model, labels: Labels) throws -> (runner: CAMRunner, target: CAMTarget) {
+    let runner = try CAMRunner(model: model, options: options)
+    let classes = model.outputShapes.first?.last?.value ?? labels.names.count
+    let selector = ClassSelector(labels: labels.names, classCount: classes > 0 ? classes : nil)
+    return (runner, try selector.target(target))
+  }
+}
+
+extension CAMTarget {
+  /// The fixed class, or nil for `auto` (the pipeline's `classID`).
+  var fixedClass: Int? {
+    switch self {
+    case .top1: nil
+    case .classIndex(let id): id
+    }
   }
 }
 

@@ -25,9 +25,7 @@ struct Image: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let (model, modelInput, labels) = try modelOptions.load()
-      let runner = try CAMRunner(model: model, options: camOptions.options)
-      let classes = model.outputShapes.first?.last?.value ?? labels.names.count
-      let target = try camOptions.resolveTarget(labels: labels, classes: classes)
+      let (runner, target) = try camOptions.runner(for: model, labels: labels)
       let photo = try PhotoLoader.load(input)
       let fitted = try modelInput.fitted(photo, scaler: ImageScaler())
       let tensor = modelInput.tensor([fitted.image])

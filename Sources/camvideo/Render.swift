@@ -44,13 +44,8 @@ struct Render: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let (model, modelInput, labels) = try modelOptions.load()
-      let runner = try CAMRunner(model: model, options: camOptions.options)
-      let classes = model.outputShapes.first?.last?.value ?? labels.names.count
-      let classID: Int?
-      switch try camOptions.resolveTarget(labels: labels, classes: classes) {
-      case .top1: classID = nil
-      case .classIndex(let id): classID = id
-      }
+      let (runner, target) = try camOptions.runner(for: model, labels: labels)
+      let classID = target.fixedClass
       let source = InputSource(input, format: inputOptions.inputFormat)
       let live = span.live || source.isLive
       var readOptions = inputOptions.options(includeAudio: !outputOptions.noAudio)
