@@ -267,6 +267,16 @@ typedef struct cv_output_info {
 int cv_output_info_get(const cv_output *out, cv_output_info *info);
 
 // ---------------------------------------------------------------------------------------------
+// JPEG (jpeg.c): RGB24 pictures to baseline JPEG with libavcodec's MJPEG encoder.
+
+typedef struct cv_jpeg cv_jpeg;
+/// `quality` is the JPEG quantiser scale, 2 (best) to 31.
+int cv_jpeg_open(cv_jpeg **out, int width, int height, int quality);
+/// Encodes one width x height RGB24 picture; `*data` stays valid until the next call.
+int cv_jpeg_encode(cv_jpeg *j, const uint8_t *rgb, int stride, const uint8_t **data, int *size);
+void cv_jpeg_close(cv_jpeg **j);
+
+// ---------------------------------------------------------------------------------------------
 // V4L2 cameras (camera.c): read-only queries on a device node. Functions return 0/1 (1: an
 // entry was filled, 0: no more entries) or a negative errno.
 
