@@ -44,6 +44,8 @@ packages=(
   ca-certificates   #   over https
   make              # `make test`, the README's test command
   time              # /usr/bin/time: peak memory in Benchmarks/RenderBench/rss.sh
+  chromium          # headless, the browser of the live-view test (CLITests BrowserViewTests)
+  curl              #   and the other viewers of that test
 )
 
 missing=()

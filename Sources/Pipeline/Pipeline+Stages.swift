@@ -42,6 +42,7 @@ struct PassResult {
   var inputWarning: String?
   var partial = false
   var audio: String?
+  var liveView: String?
   /// Seconds from decode to encode, per frame.
   var latencies: [Double] = []
 
@@ -110,9 +111,11 @@ extension RenderPipeline {
     let reader = try openReader(audio: true)
     let video = reader.info.video
     let size = options.composer.outputSize(width: video.width, height: video.height)
-    let writer = try VideoWriter(
+    let writer = try openVideoOutput(
       options.output, width: size.width, height: size.height, timeBase: video.timeBase,
-      frameRate: video.effectiveFrameRate, settings: options.outputSettings, audioFrom: reader)
+      frameRate: video.effectiveFrameRate, settings: options.outputSettings, audioFrom: reader,
+      realTimeInput: options.live)
+    if let view = writer as? LiveView { liveViewStarted?(view.url, view.pageURL) }
     let maps = try options.mapsOutput.map {
       try VideoWriter(
         $0, width: explainer.inputWidth, height: explainer.inputHeight, timeBase: video.timeBase,
@@ -192,6 +195,7 @@ extension RenderPipeline {
     outcome.dropped = decoded.dropped
     outcome.inputWarning = reader.stats.warning
     outcome.partial = control.stopRequested
+    outcome.liveView = (writer as? LiveView)?.url
     switch writer.audioMode {
     case .none: outcome.audio = nil
     case .copied(let codec): outcome.audio = "\(codec) copied"

@@ -27,6 +27,9 @@ public final class RenderPipeline: @unchecked Sendable {
   let control = RunControl()
   /// Called from the encoding stage after each frame.
   public var progress: (@Sendable (RenderProgress) -> Void)?
+  /// Called when the live view starts serving, with the stream's URL (the port actually
+  /// bound) and the page that shows it.
+  public var liveViewStarted: (@Sendable (_ stream: String, _ page: String) -> Void)?
 
   public init(options: RenderOptions, explainer: any FrameExplaining, labels: Labels) {
     precondition(options.batch >= 1, "batch must be at least 1")
@@ -78,6 +81,7 @@ public final class RenderPipeline: @unchecked Sendable {
     summary.inputWarning = summary.inputWarning ?? pass.inputWarning
     summary.partial = summary.partial || pass.partial
     summary.audio = pass.audio
+    summary.liveView = pass.liveView
     let sorted = pass.latencies.sorted()
     summary.latencyMedian = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     summary.latencyMax = sorted.last ?? 0

@@ -14,6 +14,9 @@ public struct RenderSummary: Sendable {
   /// up to there and playable.
   public var partial = false
   public var audio: String?
+  /// Where the live view was served (its URL with the port actually bound), when the output
+  /// was the live view.
+  public var liveView: String?
   /// Seconds from a frame's decoding to its encoding: median and largest (the live latency).
   public var latencyMedian = 0.0
   public var latencyMax = 0.0

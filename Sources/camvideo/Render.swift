@@ -13,7 +13,9 @@ struct Render: ParsableCommand {
   @Argument(help: "Video file, '-' (stdin), URL, or camera (/dev/video0).")
   var input: String
 
-  @Argument(help: "Output file, '-' (stdout, needs --format), or URL.")
+  @Argument(
+    help:
+      "Output file, '-' (stdout, needs --format), URL, or http://HOST:PORT/live.mjpg (live view).")
   var output: String
 
   @OptionGroup var inputOptions: InputOptionGroup
@@ -65,12 +67,20 @@ struct Render: ParsableCommand {
       let pipeline = RenderPipeline(options: options, explainer: explainer, labels: labels)
       let bar = ProgressBar(quiet: quiet)
       pipeline.progress = { bar.update($0) }
+      if !quiet {
+        pipeline.liveViewStarted = { stream, page in
+          printError("camvideo: live view at \(stream) (a page showing it: \(page))")
+        }
+      }
       let trap = SignalTrap { _ in pipeline.stop() }
       let summary = try withExtendedLifetime(trap) { try pipeline.run() }
       bar.finish()
       if let warning = summary.inputWarning { printError("camvideo: \(input): \(warning)") }
-      if !quiet { printError(RenderDefaults.summaryLine(summary, output: output, live: live)) }
-      if summary.partial {
+      let shown = summary.liveView ?? output
+      if !quiet { printError(RenderDefaults.summaryLine(summary, output: shown, live: live)) }
+      if summary.partial && summary.liveView != nil {
+        printError("camvideo: interrupted: the live view ended after frame \(summary.frames)")
+      } else if summary.partial {
         printError(
           "camvideo: interrupted: \(output) is complete up to frame \(summary.frames) (partial)")
       }
