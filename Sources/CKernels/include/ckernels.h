@@ -69,6 +69,22 @@ int ck_depthwise(int isa, const float *x, long planes, long channels, long first
                  long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
                  long ow, const float *weights, const float *bias, float lo, float hi, float *y);
 
+/// ``ck_depthwise`` (AVX2 + FMA only) vectorised over 8 planes at a time instead of over pixels,
+/// for small planes (what ``ck_depthwise`` picks for narrow outputs). Returns 0, −1 when its
+/// scratch cannot be allocated or the CPU path is not compiled in.
+int ck_depthwise_c8(const float *x, long planes, long channels, long first_channel, long h,
+                    long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                    long ow, const float *weights, const float *bias, float lo, float hi,
+                    float *y);
+
+/// ``ck_depthwise`` for output rows `oy_begin..<oy_end` only (of every plane; `y` is still the
+/// whole `[planes, oh, ow]` output and `x` the whole input): reads only the input rows those
+/// output rows need.
+int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long first_channel,
+                      long h, long w, long kh, long kw, long stride, long pad_top, long pad_left,
+                      long oh, long ow, long oy_begin, long oy_end, const float *weights,
+                      const float *bias, float lo, float hi, float *y);
+
 #ifdef __cplusplus
 }
 #endif
