@@ -450,6 +450,18 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
             tile(isa, kc, a, b, y + o, hw, nv, accumulate, last, bias6, lo, hi, rc);
             continue;
           }
+#if CK_X86
+          if (isa == CK_ISA_AVX2_FMA && !accumulate && last && width == NR &&
+              (c % hw) + width <= hw) {
+            // The last panel's 1–5 rows of a whole 16-column tile: the kernel stores only them
+            // (through the 6×16 buffer below, a sixth of the stem's tiles cost more than the
+            // other five).
+            long o = offset_of(c, hw, y_image_stride) + r0 * hw;
+            tile_avx2_direct(kc, a, b, NR, y + o, hw, rows, bias6, lo, hi,
+                             residual ? residual + o : NULL);
+            continue;
+          }
+#endif
           long at[NR];
           for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
 #if CK_X86
