@@ -8,7 +8,7 @@ struct DepthwiseKernelTests {
   func matchesReference() {
     var rng = SeededRandom(seed: 43)
     var covered = 0
-    for g in DepthwiseConvTests.cases where DepthwiseKernel.supports(g) {
+    for g in DepthwiseConvTests.cases + Self.extra where DepthwiseKernel.supports(g) {
       covered += 1
       let x = rng.tensor([g.batch, g.channels, g.height, g.width])
       let w = rng.tensor([g.channels, 1, g.kernelH, g.kernelW])
@@ -45,6 +45,20 @@ struct DepthwiseKernelTests {
       }
     }
     #expect(covered > 20)
+  }
+
+  /// More planes than a group of 8 (with a partial group) on outputs narrower than a vector
+  /// (the channel-vectorised path), and rows of 9–15, 14 and 28 columns (the last block moved
+  /// left instead of a masked store).
+  static let extra: [ConvGeometry] = [
+    (7, 7, 5, 1, (2, 2, 2, 2)), (14, 14, 5, 2, (1, 1, 2, 2)), (13, 13, 3, 2, (0, 0, 1, 1)),
+    (20, 9, 3, 1, (1, 1, 1, 1)), (30, 28, 5, 1, (2, 2, 2, 2)), (6, 3, 7, 1, (3, 3, 3, 3)),
+    (15, 29, 3, 2, (1, 0, 1, 1)),
+  ].map { h, w, k, s, p in
+    ConvGeometry(
+      batch: 3, channels: 5, height: h, width: w, kernelH: k, kernelW: k, strideH: s,
+      strideW: s, dilationH: 1, dilationW: 1, padTop: p.0, padLeft: p.1, padBottom: p.2,
+      padRight: p.3)
   }
 
   @Test("windows it does not handle are left to the Swift kernel")

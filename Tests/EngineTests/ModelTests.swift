@@ -124,8 +124,11 @@ struct ModelTests {
         #expect(Difference(part, s[k].gradient.data).relative < 1e-4, "\(r[k].name) frame \(n)")
       }
     }
+    // predict runs the inverted-residual blocks image by image (``InvertedResidual``): the same
+    // sums, but a few GEMM tiles fall differently than over the whole batch.
     let predicted = try model.predict(batch)
-    #expect(predicted[0] == pass.logits)
+    #expect(predicted[0].shape == pass.logits.shape)
+    #expect(Difference(predicted[0].data, pass.logits.data).maxAbs < 1e-5)
   }
 
   @Test("wrong input shapes and seeds are errors, not crashes")

@@ -7,11 +7,13 @@ struct PackedWeightsTests {
   /// `(M, K, HW, images)`: rows not a multiple of the 6-row panel, columns not a multiple of the
   /// 16-column tile (and tiles that straddle two images), tails of 1–4 columns (the column
   /// kernel, with K not a multiple of its unrolling and K past one depth block), K = 1, HW = 1,
-  /// the 7×7 and 14×14 maps of EfficientNet-Lite0.
+  /// the 7×7 and 14×14 maps of EfficientNet-Lite0; images of 512 pixels or more with K ≤ 256
+  /// (read in place, no packing) with tails, partial panels and batches.
   static let shapes: [(Int, Int, Int, Int)] = [
     (1, 1, 1, 1), (6, 1, 16, 1), (7, 5, 49, 2), (13, 300, 17, 3), (17, 1, 33, 2), (32, 27, 100, 1),
     (5, 257, 50, 1), (24, 16, 1, 8), (12, 600, 49, 3), (96, 16, 196, 1), (2, 9, 7, 5),
-    (40, 24, 200, 2), (32, 1151, 49, 1), (7, 1300, 33, 1),
+    (40, 24, 200, 2), (32, 1151, 49, 1), (7, 1300, 33, 1), (13, 20, 530, 3), (16, 32, 1024, 2),
+    (7, 256, 515, 1), (25, 257, 600, 2),
   ]
 
   @Test("the packed GEMM (AVX2 and portable) equals the reference, with and without bias and clamp")
@@ -22,7 +24,11 @@ struct PackedWeightsTests {
       let x = rng.tensor([images, k, hw]).data
       let b = rng.tensor([m]).data
       let packed = PackedWeights(w, rows: m, depth: k)
-      for (bias, lo, hi) in [(nil, -Float.infinity, Float.infinity), (b, Float(0), Float(0.25))] {
+      let r = rng.tensor([images, m, hw]).data
+      for (bias, lo, hi, residual) in [
+        (nil, -Float.infinity, Float.infinity, false), (b, Float(0), Float(0.25), false),
+        (b, -Float.infinity, Float.infinity, true),
+      ] {
         var expected = [Float](repeating: 0, count: images * m * hw)
         for n in 0..<images {
           var c = [Float](repeating: 0, count: m * hw)
@@ -32,7 +38,8 @@ struct PackedWeightsTests {
           for o in 0..<m {
             for p in 0..<hw {
               let v = c[o * hw + p] + (bias?[o] ?? 0)
-              expected[(n * m + o) * hw + p] = min(max(v, lo), hi)
+              let i = (n * m + o) * hw + p
+              expected[i] = min(max(v, lo), hi) + (residual ? r[i] : 0)
             }
           }
         }
@@ -40,30 +47,38 @@ struct PackedWeightsTests {
           var y = [Float](repeating: .nan, count: images * m * hw)
           x.withUnsafeBufferPointer { xp in
             (bias ?? []).withUnsafeBufferPointer { bp in
-              y.withUnsafeMutableBufferPointer { yp in
-                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
-                packed.apply(
-                  xb, hw: hw, images: images, xImageStride: k * hw,
-                  bias: bias == nil ? nil : bp.baseAddress, lower: lo, upper: hi, into: yb,
-                  yImageStride: m * hw, isa: isa)
+              r.withUnsafeBufferPointer { rp in
+                y.withUnsafeMutableBufferPointer { yp in
+                  guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                  packed.apply(
+                    xb, hw: hw, images: images, xImageStride: k * hw,
+                    bias: bias == nil ? nil : bp.baseAddress, lower: lo, upper: hi,
+                    residual: residual ? rp.baseAddress : nil, into: yb, yImageStride: m * hw,
+                    isa: isa)
+                }
               }
             }
           }
           let d = Difference(y, expected)
           #expect(
-            d.maxAbs < 1e-4, "\(isa) M \(m) K \(k) HW \(hw) ×\(images) bias \(bias != nil): \(d)")
+            d.maxAbs < 1e-4,
+            "\(isa) M \(m) K \(k) HW \(hw) ×\(images) bias \(bias != nil) residual \(residual): \(d)"
+          )
         }
       }
     }
   }
 
   /// Group-1 convolutions through the implicit im2col: strides, dilations, asymmetric pads,
-  /// batches, output rows of exactly 16 (the whole-row copy path) and not, 1×1 with stride.
+  /// batches, output rows of exactly 16 (the whole-row copy path, with padding columns at
+  /// either end and the stride-2 gather) and not, 1×1 with stride.
   static let convolutions: [ConvGeometry] = [
     (2, 3, 11, 13, 3, 2, 1, (0, 0, 1, 1)), (1, 3, 33, 32, 3, 1, 1, (1, 1, 1, 1)),
     (2, 3, 34, 36, 3, 2, 1, (0, 1, 1, 2)), (1, 4, 9, 8, 3, 1, 2, (2, 1, 2, 1)),
     (1, 2, 10, 7, 5, 3, 1, (1, 2, 2, 1)), (3, 5, 6, 6, 1, 2, 1, (1, 1, 0, 0)),
     (1, 1, 1, 1, 1, 1, 1, (0, 0, 0, 0)), (1, 7, 20, 40, 3, 2, 1, (1, 1, 1, 1)),
+    (2, 3, 31, 64, 3, 2, 1, (1, 1, 1, 1)), (1, 3, 20, 32, 3, 2, 1, (0, 0, 1, 1)),
+    (1, 2, 9, 35, 5, 2, 1, (2, 3, 2, 2)),
   ].map { n, c, h, w, k, s, d, p in
     ConvGeometry(
       batch: n, channels: c, height: h, width: w, kernelH: k, kernelW: k, strideH: s,

@@ -69,6 +69,42 @@ int ck_depthwise(int isa, const float *x, long planes, long channels, long first
                  long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
                  long ow, const float *weights, const float *bias, float lo, float hi, float *y);
 
+/// ``ck_depthwise`` (AVX2 + FMA only) vectorised over 8 planes at a time instead of over pixels,
+/// for small planes (what ``ck_depthwise`` picks for narrow outputs). Returns 0, −1 when its
+/// scratch cannot be allocated or the CPU path is not compiled in.
+int ck_depthwise_c8(const float *x, long planes, long channels, long first_channel, long h,
+                    long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                    long ow, const float *weights, const float *bias, float lo, float hi,
+                    float *y);
+
+/// ``ck_depthwise`` for output rows `oy_begin..<oy_end` only (of every plane; `y` is still the
+/// whole `[planes, oh, ow]` output and `x` the whole input): reads only the input rows those
+/// output rows need.
+int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long first_channel,
+                      long h, long w, long kh, long kw, long stride, long pad_top, long pad_left,
+                      long oh, long ow, long oy_begin, long oy_end, const float *weights,
+                      const float *bias, float lo, float hi, float *y);
+
+/// An inverted-residual block on images `image_begin..<image_end` and output rows
+/// `oy_begin..<oy_end`, `strip` output rows at a time:
+/// `e = clamp(expand_bias + E · x, expand_lo, expand_hi)` (1×1, `expand` packed by
+/// `ck_pack_weights(expanded, cin, …)`; NULL: no expand, `e` is `x` and `expanded == cin`),
+/// `d = clamp(depthwise_bias + depthwise ⋆ e, depthwise_lo, depthwise_hi)` (as
+/// ``ck_depthwise``, weights `[expanded, kh, kw]`), `y = clamp(project_bias + P · d, project_lo,
+/// project_hi) (+ residual)` (1×1, `project` packed as `cout × expanded`; `residual` NULL or laid
+/// out as `y`). `x` is `[N, cin, h, w]` at `x_image_stride` floats per image, `y` `[N, cout, oh,
+/// ow]` at `y_image_stride`. `e` (`expanded·h·w` floats) and `d` (`expanded·oh·ow`) are the
+/// caller's scratch for one image, reused for each; a range of rows needs its own `e`. Returns
+/// 0, or −1 when a scratch allocation failed.
+int ck_mbconv(int isa, const float *x, long x_image_stride, long image_begin, long image_end,
+              long cin, long h, long w, const float *expand, long expanded,
+              const float *expand_bias, float expand_lo, float expand_hi, long kh, long kw,
+              long stride, long pad_top, long pad_left, long oh, long ow,
+              const float *depthwise, const float *depthwise_bias, float depthwise_lo,
+              float depthwise_hi, const float *project, long cout, const float *project_bias,
+              float project_lo, float project_hi, const float *residual, long oy_begin,
+              long oy_end, long strip, float *e, float *d, float *y, long y_image_stride);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,9 +17,17 @@ final class BufferPool: @unchecked Sendable {
   /// kept filling for minutes: a 10-minute render peaked 61 % above a 1-minute one).
   static let limit = 192 << 20
 
+  /// This pool's byte budget.
+  let limit: Int
   private let lock = NSLock()
   private var free: [Int: [[Float]]] = [:]
+  /// Element counts of the pooled arrays, oldest first.
+  private var order: [Int] = []
   private var bytes = 0
+
+  init(limit: Int = BufferPool.limit) {
+    self.limit = limit
+  }
 
   /// An array of exactly `count` elements with unspecified contents, if one is pooled.
   func take(_ count: Int) -> [Float]? {
@@ -28,18 +36,31 @@ final class BufferPool: @unchecked Sendable {
     defer { lock.unlock() }
     guard var list = free[count], let a = list.popLast() else { return nil }
     free[count] = list.isEmpty ? nil : list
+    if let i = order.lastIndex(of: count) { order.remove(at: i) }
     bytes -= count * 4
     return a
   }
 
-  /// Offers an array for reuse.
+  /// Offers an array for reuse; when the pool is full, the oldest arrays make room.
+  ///
+  /// The newest are what the next pass asks for: with the new one dropped instead, a pool
+  /// filled by a pass that kept every activation (forward for Grad-CAM) never took the sizes of
+  /// a later predict, which then allocated and faulted in fresh pages for them on every call.
   func give(_ array: [Float]) {
     let count = array.count
-    guard count >= Self.minimumCount else { return }
+    guard count >= Self.minimumCount, count * 4 <= limit else { return }
     lock.lock()
     defer { lock.unlock() }
-    guard bytes + count * 4 <= Self.limit else { return }
+    while bytes + count * 4 > limit, !order.isEmpty {
+      let oldest = order.removeFirst()
+      if var list = free[oldest], !list.isEmpty {
+        list.removeFirst()
+        free[oldest] = list.isEmpty ? nil : list
+        bytes -= oldest * 4
+      }
+    }
     free[count, default: []].append(array)
+    order.append(count)
     bytes += count * 4
   }
 
@@ -47,6 +68,7 @@ final class BufferPool: @unchecked Sendable {
   func drain() {
     lock.lock()
     free.removeAll()
+    order.removeAll()
     bytes = 0
     lock.unlock()
   }

@@ -56,6 +56,7 @@ public final class Model: Sendable {
     self.plan = ExecutionPlan(graph)
     var fused = graph
     FuseResidualAdd.run(&fused)
+    FuseInvertedResidual.run(&fused)
     self.predictPlan = fused.steps.count == graph.steps.count ? plan : ExecutionPlan(fused)
     self.defaultTargetLayer = Model.findDefaultLayer(graph: graph, plan: plan)
   }

@@ -1,0 +1,158 @@
+internal import CKernels
+
+/// An inverted-residual block fused into one operator (``FuseInvertedResidual``, logits-only
+/// plan): an optional 1×1 expand `Conv`, a depthwise `Conv` and a 1×1 project `Conv` (with its
+/// fused residual `Add`, if any), each with its bias and clamp.
+///
+/// The CKernels `ck_mbconv` runs the three image by image on one image's scratch, so for a batch
+/// the intermediates are read back while still cached instead of the whole batch's tensors
+/// making a round trip through memory; with one image and two threads, each thread runs a band
+/// of output rows (no barrier between the three stages). Inputs: the block input, and the residual when the project
+/// adds one. Backward is not supported: the plan ``ForwardPass`` runs keeps the three
+/// convolutions (their outputs are Grad-CAM layers).
+struct InvertedResidual: Operator {
+  let expand: Conv?
+  let depthwise: Conv
+  let project: Conv
+
+  func outputShapes(_ inputs: [[Dim]]) throws(NodeError) -> [[Dim]] {
+    guard inputs.count == (project.addsResidual ? 2 : 1) else {
+      throw .invalid("expected \(project.addsResidual ? 2 : 1) runtime inputs, got \(inputs.count)")
+    }
+    var shape = inputs[0]
+    if let expand { shape = try expand.outputShapes([shape])[0] }
+    shape = try depthwise.outputShapes([shape])[0]
+    return try project.outputShapes(project.addsResidual ? [shape, inputs[1]] : [shape])
+  }
+
+  func forward(_ inputs: [Tensor]) -> [Tensor] {
+    let x = inputs[0]
+    let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let expanded = depthwise.outChannels
+    let g = depthwise.geometry([n, expanded, h, w])
+    let (oh, ow, cout) = (g.outHeight, g.outWidth, project.outChannels)
+    if n < Parallel.threads && oh / Self.rowsPerThread < Parallel.threads {
+      // Too few images and rows to share: the three convolutions, each split over the threads.
+      return unfused(inputs)
+    }
+    // Whole images per thread when there are enough, else bands of rows (each its own scratch).
+    let byImages = n >= Parallel.threads
+    let args = Arguments(
+      cin: cin, h: h, w: w, expanded: expanded, g: g, cout: cout,
+      expandLower: expand?.activation?.lower ?? -.infinity,
+      expandUpper: expand?.activation?.upper ?? .infinity,
+      depthwiseLower: depthwise.activation?.lower ?? -.infinity,
+      depthwiseUpper: depthwise.activation?.upper ?? .infinity,
+      projectLower: project.activation?.lower ?? -.infinity,
+      projectUpper: project.activation?.upper ?? .infinity)
+    let residual = project.addsResidual ? inputs[1] : nil
+    let y = Tensor(shape: [n, cout, oh, ow]) { out in
+      guard let yp = out.baseAddress else { return }
+      withPointers(x, residual) { pointers in
+        nonisolated(unsafe) let (p, y) = (pointers, yp)
+        let ranges = byImages ? n : oh
+        Parallel.forEachRange(ranges, minimum: byImages ? 1 : Self.rowsPerThread) { r in
+          let images = byImages ? r : 0..<n
+          let rows = byImages ? 0..<oh : r
+          run(args, p, images: images, rows: rows, into: y)
+        }
+      }
+    }
+    return [y]
+  }
+
+  /// The fewest output rows a thread runs when one image is split by rows.
+  static let rowsPerThread = 8
+
+  /// Expand, depthwise and project one after the other, each on the whole batch.
+  private func unfused(_ inputs: [Tensor]) -> [Tensor] {
+    var t = inputs[0]
+    if let expand { t = expand.forward([t])[0] }
+    let d = depthwise.forward([t])[0]
+    if expand != nil { BufferPool.shared.give(t.data) }
+    let y = project.forward(project.addsResidual ? [d, inputs[1]] : [d])
+    BufferPool.shared.give(d.data)
+    return y
+  }
+
+  /// The sizes and clamps `ck_mbconv` needs.
+  private struct Arguments {
+    var cin, h, w, expanded: Int
+    var g: ConvGeometry
+    var cout: Int
+    var expandLower, expandUpper, depthwiseLower, depthwiseUpper, projectLower, projectUpper: Float
+  }
+
+  /// The raw pointers of the inputs and weights (nil: absent).
+  private struct Pointers {
+    var x: UnsafePointer<Float>
+    var residual: UnsafePointer<Float>?
+    var expand, expandBias: UnsafePointer<Float>?
+    var depthwise: UnsafePointer<Float>
+    var depthwiseBias: UnsafePointer<Float>?
+    var project: UnsafePointer<Float>
+    var projectBias: UnsafePointer<Float>?
+  }
+
+  private func withPointers(_ x: Tensor, _ residual: Tensor?, _ body: (Pointers) -> Void) {
+    guard let projectPacked = project.packed else { return }
+    let none: [Float] = []
+    x.data.withUnsafeBufferPointer { xb in
+      (residual?.data ?? none).withUnsafeBufferPointer { rb in
+        (expand?.packed?.data ?? none).withUnsafeBufferPointer { eb in
+          (expand?.bias ?? none).withUnsafeBufferPointer { ebb in
+            depthwise.weight.data.withUnsafeBufferPointer { db in
+              (depthwise.bias ?? none).withUnsafeBufferPointer { dbb in
+                projectPacked.data.withUnsafeBufferPointer { pb in
+                  (project.bias ?? none).withUnsafeBufferPointer { pbb in
+                    guard let xp = xb.baseAddress, let dp = db.baseAddress,
+                      let pp = pb.baseAddress
+                    else { return }
+                    body(
+                      Pointers(
+                        x: xp, residual: residual == nil ? nil : rb.baseAddress,
+                        expand: expand == nil ? nil : eb.baseAddress,
+                        expandBias: expand?.bias == nil ? nil : ebb.baseAddress,
+                        depthwise: dp, depthwiseBias: depthwise.bias == nil ? nil : dbb.baseAddress,
+                        project: pp, projectBias: project.bias == nil ? nil : pbb.baseAddress))
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Runs `ck_mbconv` on these images and output rows with scratch from the ``BufferPool``.
+  private func run(
+    _ a: Arguments, _ p: Pointers, images: Range<Int>, rows: Range<Int>,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    let g = a.g
+    let eCount = expand == nil ? 0 : a.expanded * a.h * a.w
+    let dCount = a.expanded * g.outHeight * g.outWidth
+    var e = BufferPool.shared.take(eCount) ?? [Float](repeating: 0, count: eCount)
+    var d = BufferPool.shared.take(dCount) ?? [Float](repeating: 0, count: dCount)
+    let status = e.withUnsafeMutableBufferPointer { eb in
+      d.withUnsafeMutableBufferPointer { db in
+        ck_mbconv(
+          KernelISA.best.rawValue, p.x, a.cin * a.h * a.w, images.lowerBound, images.upperBound,
+          a.cin, a.h, a.w, p.expand, a.expanded, p.expandBias, a.expandLower, a.expandUpper,
+          g.kernelH, g.kernelW, g.strideH, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+          p.depthwise, p.depthwiseBias, a.depthwiseLower, a.depthwiseUpper, p.project, a.cout,
+          p.projectBias, a.projectLower, a.projectUpper, p.residual, rows.lowerBound,
+          rows.upperBound, rows.count, eb.baseAddress, db.baseAddress, y,
+          a.cout * g.outHeight * g.outWidth)
+      }
+    }
+    precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
+    BufferPool.shared.give(e)
+    BufferPool.shared.give(d)
+  }
+
+  func backward(_ step: BackwardStep) -> [Tensor?] {
+    preconditionFailure("InvertedResidual runs only in the logits-only plan, which has no backward")
+  }
+}
