@@ -97,10 +97,22 @@ public struct HeatmapPlacement: Sendable {
           let b = t.i1 * frameWidth
           let w0 = t.w0
           let w1 = t.w1
-          for x in 0..<frameWidth {
-            // The same expression as `place`, so the same value and entry.
+          // The same expression as `place`, so the same values and entries; 8 at a time.
+          var x = 0
+          if let m = mid.baseAddress, let dst = out.baseAddress {
+            let raw = UnsafeRawPointer(m)
+            while x + 8 <= frameWidth {
+              let top = raw.loadUnaligned(fromByteOffset: 4 * (a + x), as: SIMD8<Float>.self)
+              let bottom = raw.loadUnaligned(fromByteOffset: 4 * (b + x), as: SIMD8<Float>.self)
+              UnsafeMutableRawPointer(dst + o + x).storeBytes(
+                of: Colormap.indices(top * w0 + bottom * w1), as: SIMD8<UInt8>.self)
+              x += 8
+            }
+          }
+          while x < frameWidth {
             let v = mid[a + x] * w0 + mid[b + x] * w1
             out[o + x] = UInt8(truncatingIfNeeded: Colormap.index(v))
+            x += 1
           }
         }
       }
