@@ -59,12 +59,22 @@ public struct Overlay: Sendable, Equatable {
     guard peak > 0 else { return RGBImage(width: image.width, height: image.height, fill: 0) }
     // Row `3·entry + channel` of 256 bytes, for the entries present.
     var table = [UInt8](repeating: 0, count: 768 * 256)
-    table.withUnsafeMutableBufferPointer { t in
-      for entry in 0..<256 where seen[entry] {
-        for c in 0..<3 {
-          let heat = heatTerms[3 * entry + c]
-          let row = (3 * entry + c) * 256
-          for v in 0..<256 { t[row + v] = UInt8(min(255, 255 * ((heat + imageTerms[v]) / peak))) }
+    table.withUnsafeMutableBytes { t in
+      imageTerms.withUnsafeBytes { terms in
+        for entry in 0..<256 where seen[entry] {
+          for c in 0..<3 {
+            // `UInt8(min(255, 255 * ((heat + image) / peak)))`, 8 bytes at a time.
+            let heat = SIMD8<Float>(repeating: heatTerms[3 * entry + c])
+            let row = (3 * entry + c) * 256
+            for v in stride(from: 0, to: 256, by: 8) {
+              let image = terms.loadUnaligned(fromByteOffset: 4 * v, as: SIMD8<Float>.self)
+              var x = 255 * ((heat + image) / peak)
+              x.replace(with: 255, where: x .>= 255)
+              t.storeBytes(
+                of: SIMD8<UInt8>(truncatingIfNeeded: Colormap.floorBits(x)), toByteOffset: row + v,
+                as: SIMD8<UInt8>.self)
+            }
+          }
         }
       }
     }
