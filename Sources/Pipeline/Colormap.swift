@@ -39,5 +39,28 @@ public enum Colormap: String, CaseIterable, Sendable {
     return Int(255 * value)
   }
 
+  /// ``index(_:)`` of 8 values at once, as bytes: the same entries (`⌊255·v⌋` by the same
+  /// product, clamped, NaN → 0), without a per-value branch or conversion check.
+  @inline(__always)
+  static func indices(_ values: SIMD8<Float>) -> SIMD8<UInt8> {
+    var bits = floorBits(255 * values)
+    bits.replace(with: 255, where: .!(values .< 1))
+    bits.replace(with: 0, where: .!(values .> 0))
+    return SIMD8<UInt8>(truncatingIfNeeded: bits)
+  }
+
+  /// `⌊x⌋` of values in [0, 255] (what `UInt8(x)` gives), in the low byte of each lane; other
+  /// lanes get garbage for the caller to mask.
+  ///
+  /// `x + 2²³ − 2²³` rounds `x` to an integer (exactly, below 2²³); it is stepped down when that
+  /// rounded up, and the bits of `⌊x⌋ + 2²³` hold `⌊x⌋` in their low byte.
+  @inline(__always)
+  static func floorBits(_ x: SIMD8<Float>) -> SIMD8<UInt32> {
+    let magic = SIMD8<Float>(repeating: 8_388_608)
+    var whole = (x + magic) - magic
+    whole.replace(with: whole - 1, where: whole .> x)
+    return unsafeBitCast(whole + magic, to: SIMD8<UInt32>.self)
+  }
+
   static let grayTable: [UInt8] = (0..<256).flatMap { [UInt8($0), UInt8($0), UInt8($0)] }
 }

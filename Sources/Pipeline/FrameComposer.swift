@@ -26,7 +26,18 @@ public struct FrameComposer: Sendable {
   ///     ``HeatmapPlacement/place(_:)`` returns it.
   ///   - label: the text of the label (class name and probability).
   public func compose(_ frame: RGBImage, map: [Float], label: String) -> RGBImage {
-    var blended = overlay.blend(frame, map: map)
+    precondition(map.count == frame.width * frame.height, "map size differs from the frame")
+    let indices = [UInt8](unsafeUninitializedCapacity: map.count) { out, initialized in
+      for i in 0..<map.count { out[i] = UInt8(truncatingIfNeeded: Colormap.index(map[i])) }
+      initialized = map.count
+    }
+    return compose(frame, indices: indices, label: label)
+  }
+
+  /// The composed picture from the map's colormap entries over the frame, as
+  /// ``HeatmapPlacement/colormapIndices(_:)`` makes them (no full-frame float map).
+  func compose(_ frame: RGBImage, indices: [UInt8], label: String) -> RGBImage {
+    var blended = overlay.blend(frame, indices: indices)
     if drawsLabel {
       let scale = BitmapFont.scale(forHeight: frame.height)
       BitmapFont.drawLabel(label, on: &blended, x: 4 * scale, y: 4 * scale, scale: scale)

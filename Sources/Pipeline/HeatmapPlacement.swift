@@ -62,10 +62,69 @@ public struct HeatmapPlacement: Sendable {
 
   /// The map over the frame: `frameWidth × frameHeight` values, row-major.
   public func place(_ map: [Float]) -> [Float] {
-    precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
-    // Columns first into an intermediate of mapHeight rows, then rows (separable bilinear).
-    var across = [Float](repeating: 0, count: mapHeight * frameWidth)
+    let across = columnsPass(map)
     var out = [Float](repeating: 0, count: frameWidth * frameHeight)
+    across.withUnsafeBufferPointer { mid in
+      out.withUnsafeMutableBufferPointer { dst in
+        for y in 0..<frameHeight {
+          let t = rows[y]
+          guard t.inside else { continue }
+          let a = t.i0 * frameWidth
+          let b = t.i1 * frameWidth
+          let o = y * frameWidth
+          for x in 0..<frameWidth { dst[o + x] = mid[a + x] * t.w0 + mid[b + x] * t.w1 }
+        }
+      }
+    }
+    return out
+  }
+
+  /// The colormap entry (``Colormap``'s `⌊255·v⌋`) of every value of ``place(_:)``, computed
+  /// row by row without the full-frame float map: what ``Overlay`` blends with.
+  public func colormapIndices(_ map: [Float]) -> [UInt8] {
+    let across = columnsPass(map)
+    let count = frameWidth * frameHeight
+    return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+      across.withUnsafeBufferPointer { mid in
+        for y in 0..<frameHeight {
+          let t = rows[y]
+          let o = y * frameWidth
+          guard t.inside else {
+            for x in 0..<frameWidth { out[o + x] = 0 }
+            continue
+          }
+          let a = t.i0 * frameWidth
+          let b = t.i1 * frameWidth
+          let w0 = t.w0
+          let w1 = t.w1
+          // The same expression as `place`, so the same values and entries; 8 at a time.
+          var x = 0
+          if let m = mid.baseAddress, let dst = out.baseAddress {
+            let raw = UnsafeRawPointer(m)
+            while x + 8 <= frameWidth {
+              let top = raw.loadUnaligned(fromByteOffset: 4 * (a + x), as: SIMD8<Float>.self)
+              let bottom = raw.loadUnaligned(fromByteOffset: 4 * (b + x), as: SIMD8<Float>.self)
+              UnsafeMutableRawPointer(dst + o + x).storeBytes(
+                of: Colormap.indices(top * w0 + bottom * w1), as: SIMD8<UInt8>.self)
+              x += 8
+            }
+          }
+          while x < frameWidth {
+            let v = mid[a + x] * w0 + mid[b + x] * w1
+            out[o + x] = UInt8(truncatingIfNeeded: Colormap.index(v))
+            x += 1
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// Interpolates along the columns: `mapHeight` rows of `frameWidth` values (separable
+  /// bilinear: columns first, then rows).
+  private func columnsPass(_ map: [Float]) -> [Float] {
+    precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
+    var across = [Float](repeating: 0, count: mapHeight * frameWidth)
     map.withUnsafeBufferPointer { src in
       across.withUnsafeMutableBufferPointer { mid in
         for y in 0..<mapHeight {
@@ -78,20 +137,8 @@ public struct HeatmapPlacement: Sendable {
           }
         }
       }
-      across.withUnsafeBufferPointer { mid in
-        out.withUnsafeMutableBufferPointer { dst in
-          for y in 0..<frameHeight {
-            let t = rows[y]
-            guard t.inside else { continue }
-            let a = t.i0 * frameWidth
-            let b = t.i1 * frameWidth
-            let o = y * frameWidth
-            for x in 0..<frameWidth { dst[o + x] = mid[a + x] * t.w0 + mid[b + x] * t.w1 }
-          }
-        }
-      }
     }
-    return out
+    return across
   }
 }
 

@@ -34,13 +34,12 @@ extension RenderPipeline {
             placementKey = key
           }
           guard let placement else { continue }
-          let full = placement.place(map)
           let image = composer.compose(
-            frame.image, map: full,
+            frame.image, indices: placement.colormapIndices(map),
             label: FrameComposer.labelText(e.target.label, probability: e.target.prob))
           if let records {
             let stats = MapStatistics(
-              map: full, width: frame.image.width, height: frame.image.height)
+              map: placement.place(map), width: frame.image.width, height: frame.image.height)
             let offset = composer.sideBySide ? frame.image.width : 0
             try records.append(
               FrameRecord(frame: frame, explanation: e, statistics: stats, xOffset: offset).json(

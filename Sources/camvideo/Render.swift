@@ -96,6 +96,12 @@ enum NormalizeChoice: String, CaseIterable, ExpressibleByArgument {
 enum RenderDefaults {
   /// Frames per model call: 4 measured best on this 2-core machine for EfficientNet-Lite0
   /// (README, Speed).
+  ///
+  /// Re-measured (render-speed, 640×480 25 fps 10 s clip, `--codec mpeg4 --threads 2`, median
+  /// of 5–6 alternating runs, CPU ms per frame — the shared machine was loaded by other builds,
+  /// so wall times varied by ±20% and did not separate 1, 2 and 4): batch 1: 38.5 / 39.8,
+  /// 2: 38.5 / 41.1, 4: 37.7 / 39.2, 8: 42.9 (more page faults: sys time 1.1–1.7 s against
+  /// 0.5–0.7 s). 4 stays the least CPU per frame.
   static let batch = 4
 
   /// The summary line: `out.mp4: 280 frames in 9.8 s (28.6 fps); sulphur-crested cockatoo 93%, …`.

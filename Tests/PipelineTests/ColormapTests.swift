@@ -32,4 +32,29 @@ struct ColormapTests {
     #expect(Colormap.index(7) == 255)
     #expect(Colormap.index(.nan) == 0)
   }
+
+  @Test("8 values at a time give index's entries, down to the last float below each step")
+  func vectorIndexing() {
+    var values: [Float] = [
+      0, -0.0, 1, .nan, .infinity, -.infinity, 1e-30, -1e-30, Float(1).nextDown,
+    ]
+    for k in 1...255 {
+      let step = Float(k) / 255
+      values += [step, step.nextDown, step.nextUp]
+    }
+    var bits: UInt32 = 0
+    while bits < 0x3F90_0000 {
+      values.append(Float(bitPattern: bits))
+      bits += 4099
+    }
+    while values.count % 8 != 0 { values.append(0.5) }
+    for start in stride(from: 0, to: values.count, by: 8) {
+      var lanes = SIMD8<Float>()
+      for i in 0..<8 { lanes[i] = values[start + i] }
+      let got = Colormap.indices(lanes)
+      for i in 0..<8 where Int(got[i]) != Colormap.index(lanes[i]) {
+        Issue.record("\(lanes[i]): \(got[i]) instead of \(Colormap.index(lanes[i]))")
+      }
+    }
+  }
 }

@@ -50,4 +50,20 @@ struct HeatmapPlacementTests {
     let map: [Float] = [9, 9, 1, 2, 3, 4, 9, 9]
     #expect(p.place(map) == [1, 2, 3, 4])
   }
+
+  @Test(
+    "colormap entries are those of the placed map, for every fit",
+    arguments: [
+      (Fit.stretch, PixelRect(x: 0, y: 0, width: 7, height: 7)),
+      (.crop, PixelRect(x: 13, y: 0, width: 31, height: 31)),
+      (.pad, PixelRect(x: 0, y: 1, width: 7, height: 5)),
+    ])
+  func indices(_ fit: Fit, _ content: PixelRect) {
+    var rng = SplitMix(seed: 3)
+    let map = (0..<49).map { _ in Float(Int(rng.next() % 1100) - 50) / 1000 }
+    let p = HeatmapPlacement(
+      mapWidth: 7, mapHeight: 7, frameWidth: 57, frameHeight: 31, fit: fit, content: content)
+    let expected = p.place(map).map { UInt8(Colormap.index($0)) }
+    #expect(p.colormapIndices(map) == expected)
+  }
 }

@@ -37,6 +37,42 @@ struct OverlayTests {
     let out = Overlay(imageWeight: 1).blend(RGBImage(width: 1, height: 1, fill: 0), map: [0])
     #expect(out.pixels == [0, 0, 0])
   }
+
+  @Test(
+    "the table blend gives the per-pixel formula's bytes",
+    arguments: [(Colormap.jet, Float(0.5)), (.turbo, 0.3), (.gray, 0.8), (.inferno, 0)])
+  func tableEqualsFormula(_ colormap: Colormap, _ weight: Float) {
+    var rng = SplitMix(seed: 7)
+    let (w, h) = (37, 23)
+    let pixels = (0..<(w * h * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    // Values around and outside [0, 1], and NaN.
+    let map = (0..<(w * h)).map { i -> Float in
+      i == 5 ? .nan : Float(Int(rng.next() % 1200) - 100) / 1000
+    }
+    // Long runs of one colormap entry too, as placed maps have.
+    let blocky = (0..<(w * h)).map { i in Float(i / 97) / Float(w * h / 97) }
+    let image = RGBImage(width: w, height: h, pixels: pixels)
+    let overlay = Overlay(imageWeight: weight, colormap: colormap)
+    #expect(overlay.blend(image, map: map).pixels == Self.formula(overlay, image, map))
+    #expect(overlay.blend(image, map: blocky).pixels == Self.formula(overlay, image, blocky))
+  }
+
+  /// `show_cam_on_image` computed per pixel and channel (the blend's first implementation).
+  static func formula(_ overlay: Overlay, _ image: RGBImage, _ map: [Float]) -> [UInt8] {
+    let lut = overlay.colormap.table
+    let w = overlay.imageWeight
+    var sums = [Float](repeating: 0, count: image.pixels.count)
+    for i in 0..<map.count {
+      let t = 3 * Colormap.index(map[i])
+      for c in 0..<3 {
+        sums[3 * i + c] =
+          (1 - w) * (Float(lut[t + c]) / 255) + w * (Float(image.pixels[3 * i + c]) / 255)
+      }
+    }
+    let peak = sums.max() ?? 0
+    guard peak > 0 else { return [UInt8](repeating: 0, count: sums.count) }
+    return sums.map { UInt8(min(255, 255 * ($0 / peak))) }
+  }
 }
 
 @Suite("Overlay against pytorch-grad-cam")
