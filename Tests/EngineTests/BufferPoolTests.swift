@@ -4,20 +4,23 @@ import Testing
 
 @Suite("BufferPool")
 struct BufferPoolTests {
-  @Test("a full pool drops its oldest arrays for a new one")
-  func evictsOldest() {
+  @Test("a full pool keeps what it has: the first sizes a render asks for stay pooled")
+  func keepsFirst() {
     let n = BufferPool.minimumCount
     let pool = BufferPool(limit: 4 * n * 4)
     pool.give([Float](repeating: 1, count: n))
     pool.give([Float](repeating: 2, count: n + 1))
     pool.give([Float](repeating: 3, count: n + 2))
-    // Over budget: the oldest (n) goes, then the next oldest (n + 1).
+    // Over budget: the new array is not kept, the others are.
     pool.give([Float](repeating: 4, count: 2 * n + 10))
-    #expect(pool.take(n) == nil)
-    #expect(pool.take(n + 1) == nil)
-    #expect(pool.take(n + 2)?.first == 3)
-    #expect(pool.take(2 * n + 10)?.first == 4)
     #expect(pool.take(2 * n + 10) == nil)
+    #expect(pool.take(n)?.first == 1)
+    #expect(pool.take(n + 1)?.first == 2)
+    #expect(pool.take(n + 2)?.first == 3)
+    #expect(pool.take(n) == nil)
+    // Taking made room again.
+    pool.give([Float](repeating: 5, count: 2 * n + 10))
+    #expect(pool.take(2 * n + 10)?.first == 5)
   }
 
   @Test("small and oversized arrays are not kept")
