@@ -101,11 +101,7 @@ struct LiveViewTests {
   @Test(
     "two viewers at once, a late one gets the latest frame at once, and the stream ends cleanly")
   func viewers() throws {
-    let address = LiveViewAddress(host: "127.0.0.1", port: 0, path: "/live.mjpg")
-    let view = try LiveView(
-      "http://127.0.0.1:0/live.mjpg", address: address, width: 65, height: 33,
-      timeBase: Rational(1, 25), paced: false)
-    let port = try #require(Int(view.url.split(separator: ":").last?.prefix { $0.isNumber } ?? ""))
+    let (view, port) = try Self.serve("/live.mjpg", width: 65, height: 33)
     #expect(port > 0 && view.url == "http://127.0.0.1:\(port)/live.mjpg")
     #expect(view.pageURL == "http://127.0.0.1:\(port)/")
 
@@ -155,11 +151,7 @@ struct LiveViewTests {
 
   @Test("/ is a page showing the stream; other paths are 404; a second server on the port fails")
   func pageAndErrors() throws {
-    let address = LiveViewAddress(host: "127.0.0.1", port: 0, path: "/cam.mjpg")
-    let view = try LiveView(
-      "http://127.0.0.1:0/cam.mjpg", address: address, width: 16, height: 16,
-      timeBase: Rational(1, 25), paced: false)
-    let port = try #require(Int(view.url.split(separator: ":").last?.prefix { $0.isNumber } ?? ""))
+    let (view, port) = try Self.serve("/cam.mjpg", width: 16, height: 16)
     let page = try Viewer(port: port, path: "/")
     page.read { _ in false }
     #expect(page.text.hasPrefix("HTTP/1.1 200 OK") && page.text.contains("<img src=\"/cam.mjpg\""))
@@ -194,6 +186,15 @@ struct LiveViewTests {
     #expect(Date().timeIntervalSince(started) >= 0.38)
     #expect(view.framesWritten == 3)
     try view.finish()
+  }
+
+  /// A live view of `width` x `height` frames on a free loopback port, and that port.
+  static func serve(_ path: String, width: Int, height: Int) throws -> (LiveView, Int) {
+    let view = try LiveView(
+      "http://127.0.0.1:0\(path)", address: LiveViewAddress(host: "127.0.0.1", port: 0, path: path),
+      width: width, height: height, timeBase: Rational(1, 25), paced: false)
+    let port = try #require(Int(view.url.split(separator: ":").last?.prefix { $0.isNumber } ?? ""))
+    return (view, port)
   }
 
   /// A JPEG decoded by the video layer (FFmpeg's image2 demuxer).
