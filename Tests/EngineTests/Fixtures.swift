@@ -27,18 +27,8 @@ enum Fixtures {
   }
 }
 
-/// Deterministic pseudo-random numbers for the op tests (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+/// Random tensors for the op tests.
+extension SeededRandom {
   mutating func tensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1) -> Tensor {
     Tensor(
       shape: shape,

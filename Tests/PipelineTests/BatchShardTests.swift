@@ -1,4 +1,5 @@
 import Pipeline
+import TestSupport
 import Testing
 
 @Suite("BatchShard")
@@ -35,7 +36,7 @@ struct BatchShardTests {
     let reference = Dictionary(
       uniqueKeysWithValues: zip(files.map(\.path), BatchShard.assign(files, count: 3)))
     var shuffled = files
-    var rng = SplitMix(seed: 42)
+    var rng = SeededRandom(seed: 42)
     for _ in 0..<5 {
       shuffled.shuffle(using: &rng)
       let again = BatchShard.assign(shuffled, count: 3)
@@ -66,18 +67,5 @@ struct BatchShardTests {
   func equalSizes() {
     let files: [(path: String, size: Int64)] = ["d", "a", "c", "b"].map { ($0, 0) }
     #expect(BatchShard.assign(files, count: 2) == [1, 0, 0, 1])
-  }
-}
-
-/// A seeded generator, so the shuffles are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import VideoIO
 
@@ -59,7 +60,7 @@ struct HeatmapPlacementTests {
       (.pad, PixelRect(x: 0, y: 1, width: 7, height: 5)),
     ])
   func indices(_ fit: Fit, _ content: PixelRect) {
-    var rng = SplitMix(seed: 3)
+    var rng = SeededRandom(seed: 3)
     let map = (0..<49).map { _ in Float(Int(rng.next() % 1100) - 50) / 1000 }
     let p = HeatmapPlacement(
       mapWidth: 7, mapHeight: 7, frameWidth: 57, frameHeight: 31, fit: fit, content: content)

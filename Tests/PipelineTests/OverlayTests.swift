@@ -42,7 +42,7 @@ struct OverlayTests {
     "the table blend gives the per-pixel formula's bytes",
     arguments: [(Colormap.jet, Float(0.5)), (.turbo, 0.3), (.gray, 0.8), (.inferno, 0)])
   func tableEqualsFormula(_ colormap: Colormap, _ weight: Float) {
-    var rng = SplitMix(seed: 7)
+    var rng = SeededRandom(seed: 7)
     let (w, h) = (37, 23)
     let pixels = (0..<(w * h * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     // Values around and outside [0, 1], and NaN.
