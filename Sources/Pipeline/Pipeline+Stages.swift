@@ -115,7 +115,8 @@ extension RenderPipeline {
       options.output, width: size.width, height: size.height, timeBase: video.timeBase,
       frameRate: video.effectiveFrameRate, settings: options.outputSettings, audioFrom: reader,
       realTimeInput: options.live)
-    if let view = writer as? LiveView { liveViewStarted?(view.url, view.pageURL) }
+    let liveView = writer as? LiveView
+    if let liveView { liveViewStarted?(liveView.url, liveView.pageURL) }
     let maps = try options.mapsOutput.map {
       try VideoWriter(
         $0, width: explainer.inputWidth, height: explainer.inputHeight, timeBase: video.timeBase,
@@ -195,7 +196,7 @@ extension RenderPipeline {
     outcome.dropped = decoded.dropped
     outcome.inputWarning = reader.stats.warning
     outcome.partial = control.stopRequested
-    outcome.liveView = (writer as? LiveView)?.url
+    outcome.liveView = liveView?.url
     switch writer.audioMode {
     case .none: outcome.audio = nil
     case .copied(let codec): outcome.audio = "\(codec) copied"

@@ -10,6 +10,8 @@ public final class LiveView: VideoOutput {
   public let destination: String
   /// Where to watch, with the port actually bound.
   public let url: String
+  /// The page that shows the stream (the stream itself when it is served at `/`).
+  public let pageURL: String
   public let audioMode = AudioMode.none
   public private(set) var framesWritten = 0
   private let encoder: JPEGEncoder
@@ -34,15 +36,10 @@ public final class LiveView: VideoOutput {
     encoder = try JPEGEncoder(width: width, height: height, quality: quality, path: destination)
     server = try LiveViewServer(address, destination: destination)
     url = address.url(port: server.port)
+    pageURL = address.url(port: server.port, path: "/")
   }
 
   deinit { server.close() }
-
-  /// The page that shows the stream (the stream itself when it is served at `/`).
-  public var pageURL: String {
-    guard let slash = url.dropFirst("http://".count).firstIndex(of: "/") else { return url }
-    return String(url[..<slash]) + "/"
-  }
 
   /// Viewers connected now.
   public var viewers: Int { server.viewers }

@@ -49,9 +49,10 @@ public struct LiveViewAddress: Sendable, Equatable {
     return LiveViewAddress(host: host, port: port, path: path)
   }
 
-  /// `http://host:port/path`, with brackets around an IPv6 host.
-  func url(port: Int) -> String {
+  /// `http://host:port/path` (the stream's path unless another is given), with brackets
+  /// around an IPv6 host.
+  func url(port: Int, path: String? = nil) -> String {
     let shown = host.contains(":") ? "[\(host)]" : host
-    return "http://\(shown):\(port)\(path)"
+    return "http://\(shown):\(port)\(path ?? self.path)"
   }
 }
