@@ -5,8 +5,9 @@
 //     [--profile] [--profile-steps] [--batch N] [--threads N]
 //
 // For batch 1 and 8 and 1 and 2 threads (`BLAS.threads`) it prints ms/frame for forward (logits only,
-// `Model.predict`), forward + backward to the default Grad-CAM layer (`Model.forward` keeping
-// the activations, then `backward` from the top-1 logit), and onnxruntime's forward
+// `Model.predict`), forward + backward to the default Grad-CAM layer (`Model.forward(_:keeping:)`
+// keeping what backward to that layer needs, then `backward` from the top-1 logit; what CAMRunner
+// runs), and onnxruntime's forward
 // (Benchmarks/EngineBench/ort_time.py in a venv at .build/bench-venv, created on first use with
 // `pip install onnxruntime numpy`). The machine is shared, so each configuration runs `--rounds`
 // rounds that alternate the engine and onnxruntime (each a median of `--repeats` runs); the
@@ -158,7 +159,7 @@ for batch in o.batches {
       let f = try time(o.repeats) { _ = try model.predict(x) } / Double(batch) * 1000
       let b =
         try time(o.repeats) {
-          let pass = try model.forward(x)
+          let pass = try model.forward(x, keeping: [layer])
           let logits = pass.logits
           let k = logits.shape[1]
           let top = (0..<batch).map { n in

@@ -24,7 +24,7 @@ extension CAMRunner {
     guard targets.count == n else { throw .targetCount(expected: n, got: targets.count) }
     let (c, h, w) = (input.shape[1], input.shape[2], input.shape[3])
     do {
-      let forward = try model.forward(input)
+      let forward = try model.forward(input, keeping: [model.inputName])
       let logits = forward.logits
       guard logits.rank == 2, logits.shape[0] == n, logits.shape[1] > 0 else {
         throw CAMError.notAClassifier(outputShape: logits.shape)

@@ -159,7 +159,7 @@ public final class CAMRunner: Sendable {
   /// Forward (and backward) on `batch`; `choose` picks each row's class from the logits.
   func run(_ batch: Tensor, choose: (Tensor) throws(CAMError) -> [Int]) throws(CAMError) -> [Pass] {
     let forward: ForwardPass
-    do { forward = try model.forward(batch) } catch { throw .engine(error) }
+    do { forward = try model.forward(batch, keeping: layers) } catch { throw .engine(error) }
     let logits = forward.logits
     guard logits.rank == 2, logits.shape[0] == batch.shape[0], logits.shape[1] > 0 else {
       throw .notAClassifier(outputShape: logits.shape)

@@ -51,6 +51,16 @@ struct ModelTests {
     print(
       "golden efficientnet_lite0 (converted) \(photo): logits \(d), activations \(a), gradients \(g)"
     )
+    // What CAMRunner runs: fused up to the layer, then backward from it.
+    let targeted = try model.forward(x, keeping: [layer])
+    let td = Difference(targeted.logits.data, logits.data)
+    let t = try targeted.backward(
+      from: [Tensor.oneHot(classes: [top1], count: 1000)], to: [layer])
+    let ta = Difference(t[0].activation.data, try fixture(photo, "activations").data)
+    let tg = Difference(t[0].gradient.data, try fixture(photo, "gradients").data)
+    #expect(td.maxAbs <= 1e-3, "targeted logits \(td)")
+    #expect(ta.relative <= 1e-3, "targeted activations \(ta)")
+    #expect(tg.relative <= 1e-3, "targeted gradients \(tg)")
   }
 
   @Test("the file's metadata gives labels, mean, std, size and the default layer")

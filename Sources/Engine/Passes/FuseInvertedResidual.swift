@@ -3,11 +3,13 @@
 /// ``InvertedResidual`` step when nothing else reads the intermediate tensors: a batch then runs
 /// the block image by image with one image's intermediates still in cache.
 ///
-/// Only the logits-only plan (``Model/predict(_:)``) runs this pass: the intermediate tensors are
-/// no longer computed whole. They are recorded as folded into the block's output.
+/// The intermediate tensors are no longer computed whole, so only the logits-only plan
+/// (``Model/predict(_:)``) and the plans of ``Model/forward(_:keeping:)`` run this pass, the
+/// latter leaving the tensors in `protected` as they are. The intermediates are recorded as
+/// folded into the block's output.
 enum FuseInvertedResidual {
-  static func run(_ g: inout CompiledGraph) {
-    let outputs = Set(g.outputs)
+  static func run(_ g: inout CompiledGraph, protecting protected: Set<String> = []) {
+    let outputs = Set(g.outputs).union(protected)
     let consumers = g.consumers()
     let producers = g.producers()
     /// The single-input, single-output convolution producing `t` when only one step reads `t`.

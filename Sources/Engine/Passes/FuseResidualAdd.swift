@@ -3,12 +3,14 @@
 /// computed before the convolution runs: the packed GEMM then adds the residual as it stores
 /// each tile instead of a separate pass over memory (onnxruntime does the same).
 ///
-/// Only the logits-only plan (``Model/predict(_:)``) runs this pass: the convolution's own output
-/// is no longer computed, and ``ForwardPass`` must be able to return it (it is a valid Grad-CAM
-/// layer). The fused tensor is recorded as folded into the Add's output.
+/// The convolution's own output is no longer computed, so the full plan behind
+/// ``Model/forward(_:)`` (which can return any tensor) does not run this pass; the logits-only plan
+/// (``Model/predict(_:)``) and the plans of ``Model/forward(_:keeping:)`` do, leaving the tensors
+/// in `protected` (what backward to the kept layers reads) as they are. The fused tensor is
+/// recorded as folded into the Add's output.
 enum FuseResidualAdd {
-  static func run(_ g: inout CompiledGraph) {
-    let outputs = Set(g.outputs)
+  static func run(_ g: inout CompiledGraph, protecting protected: Set<String> = []) {
+    let outputs = Set(g.outputs).union(protected)
     let consumers = g.consumers()
     let producers = g.producers()
     var removed = Set<Int>()

@@ -64,11 +64,18 @@ final class ExecutionPlan: Sendable {
     self.index = index
   }
 
-  /// Runs every step.
-  ///
-  /// With `keep`, every value stays (backward needs them); without, values are released after their
-  /// last reader.
-  func run(_ x: Tensor, keep: Bool) -> [Tensor?] {
+  /// Which values ``run(_:keep:)`` keeps after their last reader.
+  enum Retention {
+    /// Every value (backward to any tensor needs them).
+    case all
+    /// Only the graph outputs.
+    case outputs
+    /// The tensors whose ids are true, and the outputs.
+    case tensors([Bool])
+  }
+
+  /// Runs every step, releasing the values `keep` does not retain after their last reader.
+  func run(_ x: Tensor, keep: Retention) -> [Tensor?] {
     var values = [Tensor?](repeating: nil, count: names.count)
     for (id, t) in constants { values[id] = t }
     values[input] = x
@@ -83,12 +90,17 @@ final class ExecutionPlan: Sendable {
       }
       let outs = s.op.forward(ins)
       for (o, t) in zip(s.outputs, outs) where o >= 0 { values[o] = t }
-      if !keep {
-        ins.removeAll(keepingCapacity: true)
-        for v in s.inputs where lastUse[v] == i && constants[v] == nil && v != input {
-          if let t = values[v] { BufferPool.shared.give(t.data) }
-          values[v] = nil
-        }
+      let kept: [Bool]
+      switch keep {
+      case .all: continue
+      case .outputs: kept = []
+      case .tensors(let k): kept = k
+      }
+      ins.removeAll(keepingCapacity: true)
+      for v in s.inputs where lastUse[v] == i && constants[v] == nil && v != input {
+        if kept.indices.contains(v) && kept[v] { continue }
+        if let t = values[v] { BufferPool.shared.give(t.data) }
+        values[v] = nil
       }
     }
     return values

@@ -20,11 +20,8 @@ extension ForwardPass {
   public func outputs(replacing name: String, with value: Tensor, item: Int? = nil)
     throws(EngineError) -> [Tensor]
   {
-    let plan = model.plan
-    let resolved = try model.resolveTensor(name)
-    guard let id = plan.index[resolved], let old = values[id] else {
-      throw .activationsNotKept(name: name)
-    }
+    let (id, resolved) = try differentiableID(name)
+    guard let old = values[id] else { throw .activationsNotKept(name: name) }
     let batch = old.shape.first ?? 1
     let fits =
       value.rank == old.rank && value.rank > 0

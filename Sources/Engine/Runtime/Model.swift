@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// An ONNX image model loaded for inference and Grad-CAM: forward to the logits, keeping the
 /// activations, and backward from any scalar of the outputs to any tensor of the graph.
@@ -6,17 +7,20 @@ public import Foundation
 /// Loading imports the file (``ONNXImporter``), folds constants and shape arithmetic, infers
 /// shapes from the input's (the batch dimension may be dynamic), folds BatchNormalization and
 /// zero Pads into the convolutions before them, fuses Relu/Clip into the convolutions and drops
-/// dead nodes; ``predict(_:)`` also adds residuals in the convolutions before them
-/// (``FuseResidualAdd``). A `Model` is immutable and can be shared between threads. ``BLAS/threads`` is the
-/// one thread knob: the engine's kernels split their work over as many threads, and so do the
-/// products it hands OpenBLAS (which then runs single-threaded). Activation storage is recycled through a pool (at most
-/// 512 MiB kept) rather than returned to the system.
+/// dead nodes. ``predict(_:)``, and ``forward(_:keeping:)`` upstream of the kept layers, also add
+/// residuals in the convolutions before them (``FuseResidualAdd``) and run each inverted-residual
+/// block as one step (``FuseInvertedResidual``). A `Model` is immutable and can be shared between
+/// threads. ``BLAS/threads`` is the one thread knob: the engine's kernels split their work over as
+/// many threads, and so do the products it hands OpenBLAS (which then runs single-threaded).
+/// Activation storage is recycled through a pool (``BufferPool``) rather than returned to the
+/// system.
 ///
 /// ```swift
 /// let model = try Model.load(contentsOf: url)
-/// let pass = try model.forward(batch)                  // [N, 3, 224, 224] → logits [N, 1000]
+/// let layer = model.defaultTargetLayer ?? ""
+/// let pass = try model.forward(batch, keeping: [layer])  // [N, 3, 224, 224] → logits [N, 1000]
 /// let seed = Tensor.oneHot(classes: top1, count: 1000)
-/// let layer = try pass.backward(from: [seed], to: [model.defaultTargetLayer ?? ""])
+/// let gradients = try pass.backward(from: [seed], to: [layer])
 /// ```
 public final class Model: Sendable {
   /// The file it was loaded from.
@@ -49,6 +53,9 @@ public final class Model: Sendable {
   /// from the metadata when present, else the last 4-D activation with spatial size > 1 before
   /// the final global pooling.
   public let defaultTargetLayer: String?
+
+  /// The plans of ``forward(_:keeping:)``, by the resolved names kept.
+  private let targetedPlans = Mutex<[Set<String>: TargetedPlan]>([:])
 
   private init(url: URL, graph: CompiledGraph) {
     self.url = url
@@ -104,14 +111,47 @@ public final class Model: Sendable {
   public func forward(_ batch: Tensor) throws(EngineError) -> ForwardPass {
     _ = try checkInput(batch)
     return ForwardPass(
-      model: self, store: ActivationStore(plan.run(batch, keep: true), constants: plan.constants))
+      model: self, plan: plan, differentiable: nil,
+      store: ActivationStore(plan.run(batch, keep: .all), constants: plan.constants))
+  }
+
+  /// Runs the model keeping only what backward to `layers` needs: the layers, the tensors
+  /// computed from them and the other inputs of the operators that compute those. The layers
+  /// before them run fused and release their values early, as in ``predict(_:)``.
+  ///
+  /// What Grad-CAM and its family need: forward and backward to the last convolution cost little
+  /// more than ``predict(_:)``. ``ForwardPass/activation(_:)``, ``ForwardPass/backward(from:to:mode:)``
+  /// and ``ForwardPass/outputs(replacing:with:item:)`` accept the layers and the tensors after
+  /// them, and throw ``EngineError/activationsNotKept(name:)`` for the others.
+  ///
+  /// - Parameters:
+  ///   - batch: `[N, …]` with the input's shape for batch size `N`.
+  ///   - layers: any names ``resolveTensor(_:)`` accepts.
+  /// - Throws: ``EngineError/inputShape(expected:got:)``,
+  ///   ``EngineError/unknownTensor(name:candidates:)`` or ``EngineError/foldedTensor(name:into:)``.
+  public func forward(_ batch: Tensor, keeping layers: [String]) throws(EngineError) -> ForwardPass
+  {
+    _ = try checkInput(batch)
+    var names = Set<String>()
+    for l in layers { names.insert(try resolveTensor(l)) }
+    let targeted = targetedPlans.withLock { plans in
+      if let p = plans[names] { return p }
+      let p = TargetedPlan(graph, keeping: names)
+      plans[names] = p
+      return p
+    }
+    let run = targeted.plan
+    return ForwardPass(
+      model: self, plan: run, differentiable: targeted.differentiable,
+      store: ActivationStore(
+        run.run(batch, keep: .tensors(targeted.kept)), constants: run.constants))
   }
 
   /// Runs the model and returns only the outputs, releasing activations as soon as they are
   /// used (less memory; no backward).
   public func predict(_ batch: Tensor) throws(EngineError) -> [Tensor] {
     _ = try checkInput(batch)
-    let values = predictPlan.run(batch, keep: false)
+    let values = predictPlan.run(batch, keep: .outputs)
     return predictPlan.outputs.map { values[$0] ?? Tensor(zeros: []) }
   }
 }
@@ -119,11 +159,15 @@ public final class Model: Sendable {
 /// The result of ``Model/forward(_:)``: the outputs and every activation.
 public struct ForwardPass: Sendable {
   let model: Model
+  /// The plan that ran: ``Model/plan``, or a ``TargetedPlan``'s.
+  let plan: ExecutionPlan
+  /// By tensor id, the tensors backward can start from (nil: all).
+  let differentiable: [Bool]?
   let store: ActivationStore
   var values: [Tensor?] { store.values }
 
   /// The graph outputs, in ``Model/outputNames`` order.
-  public var outputs: [Tensor] { model.plan.outputs.map { values[$0] ?? Tensor(zeros: []) } }
+  public var outputs: [Tensor] { plan.outputs.map { values[$0] ?? Tensor(zeros: []) } }
 
   /// The first output (the logits of a classifier).
   public var logits: Tensor { outputs.first ?? Tensor(zeros: []) }
@@ -131,10 +175,19 @@ public struct ForwardPass: Sendable {
   /// The value of a tensor (any name ``Model/resolveTensor(_:)`` accepts).
   public func activation(_ name: String) throws(EngineError) -> Tensor {
     let resolved = try model.resolveTensor(name)
-    guard let id = model.plan.index[resolved], let t = values[id] else {
+    guard let id = plan.index[resolved], let t = values[id] else {
       throw .activationsNotKept(name: name)
     }
     return t
+  }
+
+  /// The id of a tensor backward and reruns can start from.
+  func differentiableID(_ name: String) throws(EngineError) -> (id: Int, name: String) {
+    let resolved = try model.resolveTensor(name)
+    guard let id = plan.index[resolved], values[id] != nil, differentiable?[id] ?? true else {
+      throw .activationsNotKept(name: resolved)
+    }
+    return (id, resolved)
   }
 
   /// Backward from a scalar of the outputs to the requested tensors.
@@ -152,7 +205,6 @@ public struct ForwardPass: Sendable {
   public func backward(
     from seeds: [Tensor], to targets: [String], mode: BackwardMode = .standard
   ) throws(EngineError) -> [LayerGradient] {
-    let plan = model.plan
     guard seeds.count == plan.outputs.count else {
       throw .invalidSeed(reason: "\(seeds.count) seeds for \(plan.outputs.count) outputs")
     }
@@ -169,10 +221,7 @@ public struct ForwardPass: Sendable {
     var ids: [Int] = []
     var names: [String] = []
     for t in targets {
-      let name = try model.resolveTensor(t)
-      guard let id = plan.index[name], values[id] != nil else {
-        throw .activationsNotKept(name: name)
-      }
+      let (id, name) = try differentiableID(t)
       ids.append(id)
       names.append(name)
     }
