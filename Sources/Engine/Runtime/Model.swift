@@ -115,9 +115,11 @@ public final class Model: Sendable {
       store: ActivationStore(plan.run(batch, keep: .all), constants: plan.constants))
   }
 
-  /// Runs the model keeping only what backward to `layers` needs: the layers, the tensors
-  /// computed from them and the other inputs of the operators that compute those. The layers
-  /// before them run fused and release their values early, as in ``predict(_:)``.
+  /// Runs the model keeping only what backward to `layers` needs.
+  ///
+  /// It keeps the layers, the tensors computed from them and the other inputs of the operators
+  /// that compute those. The layers before them run fused and release their values early, as in
+  /// ``predict(_:)``.
   ///
   /// What Grad-CAM and its family need: forward and backward to the last convolution cost little
   /// more than ``predict(_:)``. ``ForwardPass/activation(_:)``, ``ForwardPass/backward(from:to:mode:)``
