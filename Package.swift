@@ -36,7 +36,8 @@ let package = Package(
         ])
       ]
     ),
-    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     // The engine's own vectorised kernels (packed GEMM, depthwise): AVX2 + FMA chosen at run time
     // by per-function target attributes, portable C elsewhere (so no -mavx2 for the target).
     .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-Wall", "-Wextra"])]),
@@ -57,7 +58,9 @@ let package = Package(
     ),
     .target(
       name: "Engine",
-      dependencies: ["COpenBLAS", "CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      dependencies: [
+        "COpenBLAS", "CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
       swiftSettings: swiftSettings
     ),
     // The CAM methods on the engine: targets, Grad-CAM and its variants, guided backprop. Sees
@@ -94,10 +97,11 @@ let package = Package(
       swiftSettings: swiftSettings),
     // Locating fixtures, generated media, ../shared and the built binary; running ffprobe.
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
+    .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "CVideoShim", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["VideoIO", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "EngineTests", dependencies: ["Engine", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "CAMTests", dependencies: ["CAM", "Engine", "TestSupport"], exclude: ["Fixtures"]),
   ]

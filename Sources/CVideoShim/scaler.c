@@ -1,4 +1,5 @@
 // RGB24 → RGB24 resizing with a fit (stretch, centre-crop, letterbox), and the upright transform.
+// Shrinking by area runs area.c; the other filters, and enlarging, run swscale.
 #include "cvshim.h"
 #include "internal.h"
 
@@ -74,6 +75,8 @@ int cv_scaler_scale(cv_scaler *s, const uint8_t *src, int sw, int sh, int sstrid
     for (int y = 0; y < ch; y++) memcpy(to + (size_t)y * dstride, from + (size_t)y * sstride, (size_t)cw * 3);
     return 0;
   }
+  if (filter == CV_SCALE_AREA && cw >= ow && ch >= oh)
+    return cv_resize_area_rgb24(from, cw, ch, sstride, to, ow, oh, dstride);
   s->sws = sws_getCachedContext(s->sws, cw, ch, AV_PIX_FMT_RGB24, ow, oh, AV_PIX_FMT_RGB24,
                                 sws_filter(filter) | SWS_ACCURATE_RND, NULL, NULL, NULL);
   if (!s->sws) return AVERROR(EINVAL);

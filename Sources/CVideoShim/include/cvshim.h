@@ -267,6 +267,18 @@ typedef struct cv_output_info {
 int cv_output_info_get(const cv_output *out, cv_output_info *info);
 
 // ---------------------------------------------------------------------------------------------
+// Pixel conversions the shim runs itself where swscale is slow.
+
+/// Shrinks packed RGB24 `sw`×`sh` to `dw`×`dh` (each no larger) by area averaging with OpenCV's
+/// INTER_AREA weights (area.c).
+int cv_resize_area_rgb24(const uint8_t *src, int sw, int sh, int sstride, uint8_t *dst, int dw,
+                         int dh, int dstride);
+/// Packed RGB24 `w`×`h` to YUV 4:2:0 planes of `dw`×`dh` (at least `w`×`h`; the last column and
+/// row repeat), BT.601, studio range unless `full_range` (rgb_yuv.c).
+int cv_rgb24_to_yuv420p(const uint8_t *rgb, int stride, int w, int h, uint8_t *y, int ystride,
+                        uint8_t *u, int ustride, uint8_t *v, int vstride, int dw, int dh,
+                        int full_range);
+
 // JPEG (jpeg.c): RGB24 pictures to baseline JPEG with libavcodec's MJPEG encoder.
 
 typedef struct cv_jpeg cv_jpeg;
