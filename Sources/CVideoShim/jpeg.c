@@ -4,11 +4,9 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/imgutils.h>
-#include <libswscale/swscale.h>
 
 struct cv_jpeg {
   AVCodecContext *enc;
-  struct SwsContext *sws;
   AVFrame *frame;
   AVPacket *pkt;
   int64_t next_pts;
@@ -42,14 +40,6 @@ int cv_jpeg_open(cv_jpeg **out, int width, int height, int quality) {
   j->frame->width = width;
   j->frame->height = height;
   if ((ret = av_frame_get_buffer(j->frame, 0)) < 0) goto fail;
-  j->sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUV420P,
-                          SWS_BICUBIC, NULL, NULL, NULL);
-  if (!j->sws) {
-    ret = AVERROR(EINVAL);
-    goto fail;
-  }
-  sws_setColorspaceDetails(j->sws, sws_getCoefficients(SWS_CS_DEFAULT), 1,
-                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
   *out = j;
   return 0;
 
@@ -64,9 +54,11 @@ int cv_jpeg_encode(cv_jpeg *j, const uint8_t *rgb, int stride, const uint8_t **d
   *size = 0;
   int ret = av_frame_make_writable(j->frame);
   if (ret < 0) return ret;
-  const uint8_t *src[1] = {rgb};
-  const int src_stride[1] = {stride};
-  sws_scale(j->sws, src, src_stride, 0, j->enc->height, j->frame->data, j->frame->linesize);
+  AVFrame *f = j->frame;
+  ret = cv_rgb24_to_yuv420p(rgb, stride, f->width, f->height, f->data[0], f->linesize[0],
+                            f->data[1], f->linesize[1], f->data[2], f->linesize[2], f->width,
+                            f->height, 1);
+  if (ret < 0) return ret;
   j->frame->pts = j->next_pts++;
   j->frame->quality = j->enc->global_quality;
   av_packet_unref(j->pkt);
@@ -84,6 +76,5 @@ void cv_jpeg_close(cv_jpeg **pj) {
   avcodec_free_context(&j->enc);
   av_frame_free(&j->frame);
   av_packet_free(&j->pkt);
-  sws_freeContext(j->sws);
   av_freep(pj);
 }

@@ -93,7 +93,7 @@ int cv_output_open(cv_output **out, const cv_output_config *c) {
   o->enc->sample_aspect_ratio = (AVRational){1, 1};
   int full_range = pix == AV_PIX_FMT_YUVJ420P || pix == AV_PIX_FMT_YUVJ422P || pix == AV_PIX_FMT_YUVJ444P;
   if (desc && !(desc->flags & AV_PIX_FMT_FLAG_RGB)) {
-    o->enc->colorspace = AVCOL_SPC_SMPTE170M;  // swscale's default RGB→YUV matrix (BT.601)
+    o->enc->colorspace = AVCOL_SPC_SMPTE170M;  // the RGB→YUV matrix used (BT.601)
     o->enc->color_range = full_range ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
   }
   AVRational tb = o->in_tb;
@@ -229,16 +229,28 @@ int cv_output_write_video(cv_output *o, const uint8_t *rgb, int stride, int64_t 
   if (ret < 0) return ret;
   if ((ret = av_frame_make_writable(o->frame)) < 0) return ret;
 
-  const uint8_t *src = rgb;
-  int src_stride = stride;
-  if (o->enc->width != o->in_w || o->enc->height != o->in_h) {
-    src = padded_rgb(o, rgb, stride, &src_stride);
-    if (!src) return AVERROR(ENOMEM);
+  enum AVPixelFormat pix = o->enc->pix_fmt;
+  if (pix == AV_PIX_FMT_YUV420P || pix == AV_PIX_FMT_YUVJ420P) {
+    // The common case (H.264, MPEG-4, MJPEG) without swscale; it repeats the edge itself.
+    AVFrame *f = o->frame;
+    ret = cv_rgb24_to_yuv420p(rgb, stride, o->in_w, o->in_h, f->data[0], f->linesize[0],
+                              f->data[1], f->linesize[1], f->data[2], f->linesize[2],
+                              o->enc->width, o->enc->height,
+                              o->enc->color_range == AVCOL_RANGE_JPEG);
+    if (ret < 0) return ret;
+  } else {
+    const uint8_t *src = rgb;
+    int src_stride = stride;
+    if (o->enc->width != o->in_w || o->enc->height != o->in_h) {
+      src = padded_rgb(o, rgb, stride, &src_stride);
+      if (!src) return AVERROR(ENOMEM);
+    }
+    const uint8_t *sp[4] = {src, NULL, NULL, NULL};
+    int ss[4] = {src_stride, 0, 0, 0};
+    if ((ret = sws_scale(o->sws, sp, ss, 0, o->enc->height, o->frame->data, o->frame->linesize)) <
+        0)
+      return ret;
   }
-  const uint8_t *sp[4] = {src, NULL, NULL, NULL};
-  int ss[4] = {src_stride, 0, 0, 0};
-  if ((ret = sws_scale(o->sws, sp, ss, 0, o->enc->height, o->frame->data, o->frame->linesize)) < 0)
-    return ret;
 
   int64_t p = av_rescale_q(pts, o->in_tb, o->enc->time_base);
   if (o->last_pts != INT64_MIN && p <= o->last_pts) p = o->last_pts + 1;  // keep pts increasing
