@@ -9,8 +9,9 @@
 #
 #   Benchmarks/RenderBench/render-bench.sh [--repeats N] [--threads N] [--with-torch]
 #
-# Clips (made once into .build/bench-media): 640×480 25 fps 10 s H.264 (friday.mp4 looped) and
-# 720p (cockatoo.mp4, 280 frames). Each configuration runs --repeats times, alternating the
+# Clips: 640×480 25 fps 10 s H.264 (friday.mp4 looped, made once into .build/bench-media), 720p
+# (cockatoo.mp4, 280 frames, H.264 High 4:4:4) and the same 720p clip re-encoded to 4:2:0 (what
+# cameras and phones record; swscale has no fast path from 4:4:4 to RGB). Each configuration runs --repeats times, alternating the
 # tools; the table shows median frames/s and the ratio camvideo / peer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,9 +34,14 @@ MEDIA=$ROOT/.build/bench-media
 mkdir -p "$MEDIA"
 VGA=$MEDIA/vga_25fps_10s.mp4
 HD=$ROOT/examples/media/cockatoo.mp4
+HD420=$MEDIA/cockatoo_420.mp4
 if [ ! -s "$VGA" ]; then
   ffmpeg -nostdin -v error -y -stream_loop 2 -i "$ROOT/examples/media/friday.mp4" -t 10 \
     -vf fps=25,scale=640:480 -c:v libx264 -preset veryfast -crf 20 -c:a aac "$VGA"
+fi
+if [ ! -s "$HD420" ]; then
+  ffmpeg -nostdin -v error -y -i "$HD" -pix_fmt yuv420p -c:v libx264 -preset veryfast -crf 18 \
+    -c:a copy "$HD420"
 fi
 
 SHARED=$ROOT/../shared/reference
@@ -70,7 +76,7 @@ run_torch() { "$VENV/bin/python" "$SHARED/gradcam_video.py" "$1" -o "$OUT/torch.
 printf 'camvideo %s, %s threads, median of %s runs (frames/s; ratio = camvideo / peer)\n\n' \
   "$("$CAMVIDEO" --version | head -1 | cut -d' ' -f2)" "$THREADS" "$REPEATS"
 printf '%-22s %-34s %10s %10s\n' clip configuration "frames/s" ratio
-for clip in "$VGA" "$HD"; do
+for clip in "$VGA" "$HD" "$HD420"; do
   n=$(frames "$clip")
   declare -A t=()
   configs=(camvideo camvideo_mpeg4 camvideo_aug ffmpeg)
