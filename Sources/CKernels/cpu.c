@@ -30,3 +30,11 @@ int ck_isa(void) {
   }
   return isa;
 }
+
+/// Set on the threads that each run a part of a batch (``ExecutionPlan``), whose kernels must
+/// not split their work again.
+static _Thread_local int single_threaded;
+
+void ck_set_single_threaded(int on) { single_threaded = on; }
+
+int ck_single_threaded(void) { return single_threaded; }

@@ -73,3 +73,25 @@ struct TargetedForwardTests {
     #expect(Difference(replaced[0].data, pass.logits.data).maxAbs < 1e-5)
   }
 }
+
+@Suite("ExecutionPlan.runSplit")
+struct BatchSplitTests {
+  @Test("a batch run in parts on their own threads equals it run whole")
+  func splitEqualsWhole() throws {
+    let model = try DefaultModel.get()
+    #expect(model.predictPlan.batchParallel)
+    var rng = SeededRandom(seed: 83)
+    let x = rng.tensor([5, 3, 224, 224])
+    let plan = model.predictPlan
+    let whole = Parallel.alone { plan.run(x, keep: .outputs) }
+    let split = try #require(plan.runSplit(x, keep: .outputs, parts: 2))
+    let a = try #require(whole[plan.outputs[0]])
+    let b = try #require(split[plan.outputs[0]])
+    #expect(b.shape == [5, 1000])
+    #expect(Difference(b.data, a.data).maxAbs < 1e-4)
+    // The full plan keeps every activation: joining them all back is not worth it.
+    #expect(model.plan.runSplit(x, keep: .all, parts: 2) == nil)
+    // One item does not split.
+    #expect(plan.runSplit(rng.tensor([1, 3, 224, 224]), keep: .outputs, parts: 2) == nil)
+  }
+}

@@ -20,6 +20,10 @@ enum {
 /// The best instruction set of this CPU (checked once: CPUID and the OS's YMM state).
 int ck_isa(void);
 
+/// A per-thread flag: while set, the engine's loops on this thread do not split their work.
+void ck_set_single_threaded(int on);
+int ck_single_threaded(void);
+
 /// Rows of the panels `ck_pack_weights` writes (the GEMM micro-tile's height).
 #define CK_PANEL_ROWS 6
 

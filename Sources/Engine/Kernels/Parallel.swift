@@ -1,3 +1,4 @@
+internal import CKernels
 internal import COpenBLAS
 import Dispatch
 import Synchronization
@@ -21,8 +22,9 @@ enum Parallel {
   /// The count ``BLAS/threads`` set (0: not set).
   private static let count = Atomic<Int>(0)
 
-  /// The number of threads to use.
+  /// The number of threads to use (1 inside ``alone(_:)``).
   static var threads: Int {
+    if ck_single_threaded() != 0 { return 1 }
     let n = count.load(ordering: .relaxed)
     return n > 0 ? n : initial
   }
@@ -31,6 +33,15 @@ enum Parallel {
   static func setThreads(_ n: Int) {
     _ = initial
     count.store(max(1, n), ordering: .relaxed)
+  }
+
+  /// Runs `body` with this thread's loops unsplit: the work is already divided between threads
+  /// at a coarser grain.
+  static func alone<T>(_ body: () -> T) -> T {
+    let outer = ck_single_threaded()
+    ck_set_single_threaded(1)
+    defer { ck_set_single_threaded(outer) }
+    return body()
   }
 
   /// Calls `body` on contiguous, disjoint sub-ranges of `0..<count` covering it, concurrently when

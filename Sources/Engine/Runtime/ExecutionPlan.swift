@@ -23,6 +23,8 @@ final class ExecutionPlan: Sendable {
   /// The last step reading each tensor (-1: none); graph outputs are never released.
   let lastUse: [Int]
   let index: [String: Int]
+  /// Whether the batch items never meet, so parts of a batch can run apart (``runSplit``).
+  let batchParallel: Bool
 
   init(_ g: CompiledGraph) {
     var names = [g.input.name]
@@ -62,6 +64,8 @@ final class ExecutionPlan: Sendable {
     self.outputs = outputs
     self.lastUse = lastUse
     self.index = index
+    self.batchParallel = Self.isBatchParallel(
+      input: g.input.shape, steps: steps, shapes: self.shapes)
   }
 
   /// Which values ``run(_:keep:)`` keeps after their last reader.
@@ -75,7 +79,11 @@ final class ExecutionPlan: Sendable {
   }
 
   /// Runs every step, releasing the values `keep` does not retain after their last reader.
+  ///
+  /// With more than one thread a batch runs in parts, a thread each (``runSplit``), where it can.
   func run(_ x: Tensor, keep: Retention) -> [Tensor?] {
+    let threads = Parallel.threads
+    if threads > 1, let values = runSplit(x, keep: keep, parts: threads) { return values }
     var values = [Tensor?](repeating: nil, count: names.count)
     for (id, t) in constants { values[id] = t }
     values[input] = x
