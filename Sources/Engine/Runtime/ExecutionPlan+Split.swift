@@ -9,10 +9,12 @@ extension ExecutionPlan {
     return steps.allSatisfy { s in s.outputs.allSatisfy { $0 < 0 || shapes[$0].first == .batch } }
   }
 
-  /// ``run(_:keep:)`` on parts of the batch, one thread each, whose kernels do not split their
-  /// work again: one meeting per pass instead of one per operator, which on a busy machine (a
-  /// video's decoder and encoder on the same cores) left a thread waiting at every operator.
-  /// The values kept are joined back along the batch; nil when the batch does not split.
+  /// ``run(_:keep:)`` on parts of the batch, one thread each.
+  ///
+  /// The parts' kernels do not split their work again: one meeting per pass instead of one per
+  /// operator, which on a busy machine (a video's decoder and encoder on the same cores) left a
+  /// thread waiting at every operator. The values kept are joined back along the batch; nil
+  /// when the batch does not split.
   func runSplit(_ x: Tensor, keep: Retention, parts requested: Int) -> [Tensor?]? {
     let n = x.shape.first ?? 0
     let parts = min(requested, n)
