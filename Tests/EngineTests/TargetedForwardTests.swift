@@ -89,8 +89,11 @@ struct BatchSplitTests {
     let b = try #require(split[plan.outputs[0]])
     #expect(b.shape == [5, 1000])
     #expect(Difference(b.data, a.data).maxAbs < 1e-4)
-    // The full plan keeps every activation: joining them all back is not worth it.
+    // The full plan keeps every activation, and backward to the input (guided backpropagation)
+    // nearly all: joining them back is not worth it.
     #expect(model.plan.runSplit(x, keep: .all, parts: 2) == nil)
+    let guided = TargetedPlan(model.graph, keeping: [model.inputName])
+    #expect(guided.plan.runSplit(x, keep: .tensors(guided.kept), parts: 2) == nil)
     // One item does not split.
     #expect(plan.runSplit(rng.tensor([1, 3, 224, 224]), keep: .outputs, parts: 2) == nil)
   }

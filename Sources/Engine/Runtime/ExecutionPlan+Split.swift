@@ -19,7 +19,12 @@ extension ExecutionPlan {
     let n = x.shape.first ?? 0
     let parts = min(requested, n)
     guard batchParallel, parts > 1 else { return nil }
-    if case .all = keep { return nil }  // joining every activation would cost more than it saves
+    // Joining (nearly) every activation back would cost more than the split saves.
+    switch keep {
+    case .all: return nil
+    case .tensors(let kept) where kept.count { $0 } * 2 > kept.count: return nil
+    default: break
+    }
     let per = x.count / n
     let bounds = (0...parts).map { n * $0 / parts }
     let results = PartResults(count: parts)
