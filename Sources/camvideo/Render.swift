@@ -94,15 +94,15 @@ enum NormalizeChoice: String, CaseIterable, ExpressibleByArgument {
 }
 
 enum RenderDefaults {
-  /// Frames per model call: 4 measured best on this 2-core machine for EfficientNet-Lite0
-  /// (README, Speed).
+  /// Frames per model call for file inputs (live inputs take 1): 8 measured best on this 2-core
+  /// machine for EfficientNet-Lite0 once a batch runs in parts, a thread each (README, Speed).
   ///
-  /// Re-measured (render-speed, 640×480 25 fps 10 s clip, `--codec mpeg4 --threads 2`, median
-  /// of 5–6 alternating runs, CPU ms per frame — the shared machine was loaded by other builds,
-  /// so wall times varied by ±20% and did not separate 1, 2 and 4): batch 1: 38.5 / 39.8,
-  /// 2: 38.5 / 41.1, 4: 37.7 / 39.2, 8: 42.9 (more page faults: sys time 1.1–1.7 s against
-  /// 0.5–0.7 s). 4 stays the least CPU per frame.
-  static let batch = 4
+  /// Measured on the 640×480 25 fps 10 s clip (render-bench's), `nice -n -15`, alternating
+  /// runs, median wall seconds: `--codec mpeg4` (5 runs) batch 2: 5.44, 4: 5.19, 8: 5.00;
+  /// H.264 (3 runs) 4: 6.53, 8: 5.98; `--aug-smooth` (3 runs) 4: 20.82, 8: 20.03. Peak RSS
+  /// 432 MB against 409 MB at batch 4 (H.264). Before the split, 4 had used the least CPU per
+  /// frame and 8 the most (more page faults while every activation was kept).
+  static let batch = 8
 
   /// The summary line: `out.mp4: 280 frames in 9.8 s (28.6 fps); sulphur-crested cockatoo 93%, …`.
   static func summaryLine(_ s: RenderSummary, output: String, live: Bool) -> String {

@@ -4,7 +4,7 @@ internal import Pipeline
 /// The video flags of ../shared/CLI.md ("Video-only") that render and batch share: how frames
 /// are batched, smoothed, normalised and drawn.
 struct VideoOptionGroup: ParsableArguments {
-  @Option(help: "Frames per model call (default 4; 1 for live input, for the lowest latency).")
+  @Option(help: "Frames per model call (default 8; 1 for live input, for the lowest latency).")
   var batch: Int?
 
   @Option(help: "Temporal smoothing: EMA weight on the past map (0 = off).")
