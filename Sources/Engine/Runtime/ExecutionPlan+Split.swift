@@ -42,12 +42,12 @@ extension ExecutionPlan {
         joined[id] = c
         continue
       }
-      let pieces = values.compactMap { $0[id] }
-      guard pieces.count == parts, let first = pieces.first else { continue }
       if id == input {
         joined[id] = x
         continue
       }
+      let pieces = values.compactMap { $0[id] }
+      guard pieces.count == parts, let first = pieces.first else { continue }
       joined[id] = Tensor(shape: [n] + first.shape.dropFirst()) { out in
         var at = 0
         for p in pieces {

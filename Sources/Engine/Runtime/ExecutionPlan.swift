@@ -87,6 +87,13 @@ final class ExecutionPlan: Sendable {
     var values = [Tensor?](repeating: nil, count: names.count)
     for (id, t) in constants { values[id] = t }
     values[input] = x
+    // The values kept past their last reader, by id (nil: all of them).
+    let kept: [Bool]?
+    switch keep {
+    case .all: kept = nil
+    case .outputs: kept = []
+    case .tensors(let k): kept = k
+    }
     var ins: [Tensor] = []
     for (i, s) in steps.enumerated() {
       ins.removeAll(keepingCapacity: true)
@@ -98,12 +105,7 @@ final class ExecutionPlan: Sendable {
       }
       let outs = s.op.forward(ins)
       for (o, t) in zip(s.outputs, outs) where o >= 0 { values[o] = t }
-      let kept: [Bool]
-      switch keep {
-      case .all: continue
-      case .outputs: kept = []
-      case .tensors(let k): kept = k
-      }
+      guard let kept else { continue }
       ins.removeAll(keepingCapacity: true)
       for v in s.inputs where lastUse[v] == i && constants[v] == nil && v != input {
         if kept.indices.contains(v) && kept[v] { continue }

@@ -61,9 +61,7 @@ public final class Model: Sendable {
     self.url = url
     self.graph = graph
     self.plan = ExecutionPlan(graph)
-    var fused = graph
-    FuseResidualAdd.run(&fused)
-    FuseInvertedResidual.run(&fused)
+    let fused = TargetedPlan.fused(graph, protecting: [])
     self.predictPlan = fused.steps.count == graph.steps.count ? plan : ExecutionPlan(fused)
     self.defaultTargetLayer = Model.findDefaultLayer(graph: graph, plan: plan)
   }

@@ -22,11 +22,18 @@ struct TargetedPlan: Sendable {
       protected.formUnion(s.inputs)
       protected.formUnion(s.outputs)
     }
-    var fused = graph
-    FuseResidualAdd.run(&fused, protecting: protected)
-    FuseInvertedResidual.run(&fused, protecting: protected)
-    plan = ExecutionPlan(fused)
+    plan = ExecutionPlan(Self.fused(graph, protecting: protected))
     kept = plan.names.map(protected.contains)
     differentiable = plan.names.map(depends.contains)
+  }
+
+  /// `graph` with residual Adds and inverted-residual blocks fused, except where that would
+  /// remove a tensor of `protected`: what ``Model/predict(_:)`` (nothing protected) and these
+  /// plans run.
+  static func fused(_ graph: CompiledGraph, protecting protected: Set<String>) -> CompiledGraph {
+    var g = graph
+    FuseResidualAdd.run(&g, protecting: protected)
+    FuseInvertedResidual.run(&g, protecting: protected)
+    return g
   }
 }
