@@ -2,7 +2,7 @@
 // same ONNX file, measured in the same run.
 //
 //   swift run -c release camvideo-bench-engine [MODEL] [--repeats N] [--rounds N] [--no-ort]
-//     [--profile] [--profile-steps] [--batch N] [--threads N]
+//     [--profile] [--profile-steps] [--batch N] [--threads N] [--cpu-time]
 //
 // For batch 1 and 8 and 1 and 2 threads (`BLAS.threads`) it prints ms/frame for forward (logits only,
 // `Model.predict`), forward + backward to the default Grad-CAM layer (`Model.forward(_:keeping:)`
@@ -13,6 +13,10 @@
 // rounds that alternate the engine and onnxruntime (each a median of `--repeats` runs); the
 // table shows the median round, and the fastest round in brackets. Input: uniform noise in
 // [-1, 1] (speed does not depend on the values).
+//
+// `--cpu-time` times the engine by the calling thread's CPU clock instead of the wall clock: on a
+// shared machine it leaves out the time the thread waited for a core (single-thread runs only;
+// onnxruntime is still timed by the wall clock).
 import Engine
 import Foundation
 
@@ -25,6 +29,7 @@ struct Options {
   var profileSteps = false
   var batches = [1, 8]
   var threadCounts = [1, 2]
+  var cpuTime = false
   init(_ args: [String]) {
     var it = args.dropFirst().makeIterator()
     while let a = it.next() {
@@ -36,6 +41,13 @@ struct Options {
       case "--profile-steps": profileSteps = true
       case "--batch": batches = [Int(it.next() ?? "") ?? 1]
       case "--threads": threadCounts = [Int(it.next() ?? "") ?? 1]
+      case "--cpu-time": cpuTime = true
+      case _ where a.hasPrefix("-"):
+        // --help, or an option this bench does not have: the usage from the header.
+        print(
+          "usage: camvideo-bench-engine [MODEL] [--repeats N] [--rounds N] [--no-ort] [--profile]"
+            + " [--profile-steps] [--batch N] [--threads N] [--cpu-time]")
+        exit(a == "--help" || a == "-h" ? 0 : 64)
       default: model = a
       }
     }
@@ -55,13 +67,21 @@ func median(_ xs: [Double]) -> Double {
   return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
-func time(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+/// Seconds on the wall clock, or on this thread's CPU clock.
+func clock(cpu: Bool) -> Double {
+  guard cpu else { return Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func time(_ repeats: Int, cpu: Bool = false, _ body: () throws -> Void) rethrows -> Double {
   try body()  // warm-up
   var samples: [Double] = []
   for _ in 0..<repeats {
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = clock(cpu: cpu)
     try body()
-    samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    samples.append(clock(cpu: cpu) - start)
   }
   return median(samples)
 }
@@ -156,9 +176,9 @@ for batch in o.batches {
     var onnx: [Double] = []
     var ratios: [Double] = []
     for _ in 0..<max(o.rounds, 1) {
-      let f = try time(o.repeats) { _ = try model.predict(x) } / Double(batch) * 1000
+      let f = try time(o.repeats, cpu: o.cpuTime) { _ = try model.predict(x) } / Double(batch) * 1000
       let b =
-        try time(o.repeats) {
+        try time(o.repeats, cpu: o.cpuTime) {
           let pass = try model.forward(x, keeping: [layer])
           let logits = pass.logits
           let k = logits.shape[1]

@@ -125,7 +125,7 @@ struct InvertedResidual: Operator {
     }
   }
 
-  /// Runs `ck_mbconv` on these images and output rows with scratch from the ``BufferPool``.
+  /// Runs `ck_mbconv` on these images and output rows with ``Scratch`` memory.
   private func run(
     _ a: Arguments, _ p: Pointers, images: Range<Int>, rows: Range<Int>,
     into y: UnsafeMutablePointer<Float>
@@ -133,23 +133,17 @@ struct InvertedResidual: Operator {
     let g = a.g
     let eCount = expand == nil ? 0 : a.expanded * a.h * a.w
     let dCount = a.expanded * g.outHeight * g.outWidth
-    var e = BufferPool.shared.take(eCount) ?? [Float](repeating: 0, count: eCount)
-    var d = BufferPool.shared.take(dCount) ?? [Float](repeating: 0, count: dCount)
-    let status = e.withUnsafeMutableBufferPointer { eb in
-      d.withUnsafeMutableBufferPointer { db in
-        ck_mbconv(
-          KernelISA.best.rawValue, p.x, a.cin * a.h * a.w, images.lowerBound, images.upperBound,
-          a.cin, a.h, a.w, p.expand, a.expanded, p.expandBias, a.expandLower, a.expandUpper,
-          g.kernelH, g.kernelW, g.strideH, g.padTop, g.padLeft, g.outHeight, g.outWidth,
-          p.depthwise, p.depthwiseBias, a.depthwiseLower, a.depthwiseUpper, p.project, a.cout,
-          p.projectBias, a.projectLower, a.projectUpper, p.residual, rows.lowerBound,
-          rows.upperBound, rows.count, eb.baseAddress, db.baseAddress, y,
-          a.cout * g.outHeight * g.outWidth)
-      }
+    let status = Scratch.shared.withFloats(eCount + dCount) { scratch in
+      ck_mbconv(
+        KernelISA.best.rawValue, p.x, a.cin * a.h * a.w, images.lowerBound, images.upperBound,
+        a.cin, a.h, a.w, p.expand, a.expanded, p.expandBias, a.expandLower, a.expandUpper,
+        g.kernelH, g.kernelW, g.strideH, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+        p.depthwise, p.depthwiseBias, a.depthwiseLower, a.depthwiseUpper, p.project, a.cout,
+        p.projectBias, a.projectLower, a.projectUpper, p.residual, rows.lowerBound,
+        rows.upperBound, rows.count, scratch, scratch + eCount, y,
+        a.cout * g.outHeight * g.outWidth)
     }
     precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
-    BufferPool.shared.give(e)
-    BufferPool.shared.give(d)
   }
 
   func backward(_ step: BackwardStep) -> [Tensor?] {
