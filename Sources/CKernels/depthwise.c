@@ -4,8 +4,9 @@
 // once per call and never written again), so the inner loops read whole vectors without bounds
 // checks. Stride 2 splits the padded plane into even and odd columns, which turns the strided
 // reads into contiguous ones. Four output rows by 16 columns are computed together (eight
-// independent YMM accumulators) with the taps as broadcast FMAs; 3×3 kernels also load each
-// input row vector once for all the output rows it feeds.
+// independent YMM accumulators) with the taps as broadcast FMAs; 3×3 kernels instead keep their
+// nine weights in registers and load each input row vector once for all the output rows it
+// feeds.
 #include "ckernels.h"
 
 #include <stdlib.h>
@@ -185,7 +186,6 @@ CK_AVX2 CK_INLINE static void block_avx2(const float *base, long row_step, long 
 
 /// 3×3 taps, 4 output rows × 8 columns: the 9 weights stay in registers and each input row
 /// vector is loaded once for every output row it feeds (6 or 9 rows of 3 loads instead of 36).
-/// Rows of 8–15 columns only; wider rows take ``block3_rr16``.
 CK_AVX2 CK_INLINE static void block3_rr(const float *base, long stride, long cols,
                                         const long *taps, const __m256 *wv, __m256 b, __m256 lo,
                                         __m256 hi, float *dst, long ow, long valid) {
@@ -275,33 +275,6 @@ CK_AVX2 CK_INLINE static void plane_avx2_impl(const layout *l, const float *scra
   }
 }
 
-/// ``block3_rr`` for 16 columns: eight accumulators keep both FMA pipes busy (four chains of
-/// nine dependent FMAs left one pipe idle); the weights are broadcast from memory, as nine of
-/// them in registers would leave too few for the accumulators.
-CK_AVX2 CK_INLINE static void block3_rr16(const float *base, long stride, long cols,
-                                          const long *taps, const float *wt, __m256 b,
-                                          __m256 lo, __m256 hi, float *dst, long ow) {
-  __m256 acc[4][2] = {{b, b}, {b, b}, {b, b}, {b, b}};
-  for (long ir = 0; ir < 3 * stride + 3; ir++) {
-    const float *q = base + ir * cols;
-    for (long kx = 0; kx < 3; kx++) {
-      __m256 v0 = _mm256_loadu_ps(q + taps[kx]), v1 = _mm256_loadu_ps(q + taps[kx] + 8);
-      for (long r = 0; r < 4; r++) {
-        long ky = ir - r * stride;
-        if (ky >= 0 && ky < 3) {
-          __m256 w = _mm256_broadcast_ss(wt + ky * 3 + kx);
-          acc[r][0] = _mm256_fmadd_ps(w, v0, acc[r][0]);
-          acc[r][1] = _mm256_fmadd_ps(w, v1, acc[r][1]);
-        }
-      }
-    }
-  }
-  for (long r = 0; r < 4; r++) {
-    _mm256_storeu_ps(dst + r * ow, _mm256_min_ps(_mm256_max_ps(acc[r][0], lo), hi));
-    _mm256_storeu_ps(dst + r * ow + 8, _mm256_min_ps(_mm256_max_ps(acc[r][1], lo), hi));
-  }
-}
-
 CK_AVX2 static void plane_avx2_3(const layout *l, const float *s, const float *wt, float b,
                                  float lo, float hi, float *dst, long oh, long ow) {
   long taps[3] = {tap_offset(l, 0), tap_offset(l, 1), tap_offset(l, 2)};
@@ -311,24 +284,21 @@ CK_AVX2 static void plane_avx2_3(const layout *l, const float *s, const float *w
   long row_step = l->stride * l->cols, full = oh / 4 * 4;
   long x, x0, valid;
   int nv;
-  // The stride is a literal in each loop, so the kernels unroll with constant bounds.
-#define CK_ROWS3(STRIDE)                                                                      \
-  for (long oy = 0; oy < full; oy += 4) {                                                     \
-    for (x = 0; next_block(ow, 2, &x, &x0, &nv, &valid);) {                                   \
-      const float *q = s + oy * row_step + x0;                                                \
-      if (nv == 2) {                                                                          \
-        block3_rr16(q, STRIDE, l->cols, taps, wt, vb, vlo, vhi, dst + oy * ow + x0, ow);      \
-      } else {                                                                                \
-        block3_rr(q, STRIDE, l->cols, taps, wv, vb, vlo, vhi, dst + oy * ow + x0, ow, valid); \
-      }                                                                                       \
-    }                                                                                         \
-  }
   if (l->stride == 1) {
-    CK_ROWS3(1)
+    for (long oy = 0; oy < full; oy += 4) {
+      for (x = 0; next_block(ow, 1, &x, &x0, &nv, &valid);) {
+        block3_rr(s + oy * row_step + x0, 1, l->cols, taps, wv, vb, vlo, vhi, dst + oy * ow + x0,
+                  ow, valid);
+      }
+    }
   } else {
-    CK_ROWS3(2)
+    for (long oy = 0; oy < full; oy += 4) {
+      for (x = 0; next_block(ow, 1, &x, &x0, &nv, &valid);) {
+        block3_rr(s + oy * row_step + x0, 2, l->cols, taps, wv, vb, vlo, vhi, dst + oy * ow + x0,
+                  ow, valid);
+      }
+    }
   }
-#undef CK_ROWS3
   if (full < oh) {
     // The last 1–3 rows by the general kernel (it starts at row `full`).
     plane_avx2_impl(l, s + full * row_step, wt, 3, 3, b, lo, hi, dst + full * ow, oh - full, ow);
