@@ -37,28 +37,49 @@ public struct FrameComposer: Sendable {
   /// The composed picture from the map's colormap entries over the frame, as
   /// ``HeatmapPlacement/colormapIndices(_:)`` makes them (no full-frame float map).
   func compose(_ frame: RGBImage, indices: [UInt8], label: String) -> RGBImage {
-    var blended = overlay.blend(frame, indices: indices)
-    if drawsLabel {
-      let scale = BitmapFont.scale(forHeight: frame.height)
-      BitmapFont.drawLabel(label, on: &blended, x: 4 * scale, y: 4 * scale, scale: scale)
+    var table: [UInt8] = []
+    return compose(frame, indices: indices, label: label, table: &table, pool: nil)
+  }
+
+  /// The composed picture, made in the frame's own pixels (or, side by side, in a buffer from
+  /// `pool`, the frame's pixels going back to it): the pipeline's path, which needs the decoded
+  /// frame no more and so needs no new frame-sized memory. `table` is the blend's working memory,
+  /// kept between frames.
+  func compose(
+    _ frame: consuming RGBImage, indices: [UInt8], label: String, table: inout [UInt8],
+    pool: PixelBufferPool?
+  ) -> RGBImage {
+    let scale = BitmapFont.scale(forHeight: frame.height)
+    guard sideBySide else {
+      var picture = frame
+      overlay.blend(&picture, indices: indices, table: &table)
+      if drawsLabel {
+        BitmapFont.drawLabel(label, on: &picture, x: 4 * scale, y: 4 * scale, scale: scale)
+      }
+      return picture
     }
-    guard sideBySide else { return blended }
-    var pixels = [UInt8](repeating: 0, count: frame.pixels.count * 2)
-    let row = frame.stride
+    // The original on the left, the overlay blended straight into the right half.
+    let (width, height, row) = (frame.width, frame.height, frame.stride)
+    let count = 2 * frame.pixels.count
+    var pixels =
+      pool?.take(count: count)
+      ?? [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
     pixels.withUnsafeMutableBufferPointer { out in
       frame.pixels.withUnsafeBufferPointer { left in
-        blended.pixels.withUnsafeBufferPointer { right in
-          for y in 0..<frame.height {
-            let o = y * 2 * row
-            for i in 0..<row {
-              out[o + i] = left[y * row + i]
-              out[o + row + i] = right[y * row + i]
-            }
-          }
-        }
+        guard let dst = out.baseAddress, let src = left.baseAddress else { return }
+        for y in 0..<height { (dst + 2 * row * y).update(from: src + row * y, count: row) }
+        overlay.blend(
+          from: src, width: width, height: height, indices: indices, into: dst + row,
+          stride: 2 * row, table: &table)
       }
     }
-    return RGBImage(width: 2 * frame.width, height: frame.height, pixels: pixels)
+    pool?.recycle(frame.pixels)
+    var picture = RGBImage(width: 2 * width, height: height, pixels: pixels)
+    if drawsLabel {
+      // Where it falls on the overlay alone, clipped by the same right and bottom edges.
+      BitmapFont.drawLabel(label, on: &picture, x: width + 4 * scale, y: 4 * scale, scale: scale)
+    }
+    return picture
   }
 
   /// `tabby 0.42`: the label text for a class and its probability.

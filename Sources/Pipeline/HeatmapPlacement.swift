@@ -82,10 +82,23 @@ public struct HeatmapPlacement: Sendable {
   /// The colormap entry (``Colormap``'s `⌊255·v⌋`) of every value of ``place(_:)``, computed
   /// row by row without the full-frame float map: what ``Overlay`` blends with.
   public func colormapIndices(_ map: [Float]) -> [UInt8] {
-    let across = columnsPass(map)
+    var indices: [UInt8] = []
+    var across: [Float] = []
+    colormapIndices(map, into: &indices, across: &across)
+    return indices
+  }
+
+  /// ``colormapIndices(_:)`` into `indices`, with `across` as working memory: arrays the caller
+  /// keeps between frames, so that a 720p frame does not map and fault in 2 MB of fresh memory
+  /// (both are resized when their size is not the frame's; their contents do not matter).
+  func colormapIndices(_ map: [Float], into indices: inout [UInt8], across: inout [Float]) {
+    columnsPass(map, into: &across)
     let count = frameWidth * frameHeight
-    return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-      across.withUnsafeBufferPointer { mid in
+    if indices.count != count {
+      indices = [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
+    }
+    across.withUnsafeBufferPointer { mid in
+      indices.withUnsafeMutableBufferPointer { out in
         for y in 0..<frameHeight {
           let t = rows[y]
           let o = y * frameWidth
@@ -116,15 +129,25 @@ public struct HeatmapPlacement: Sendable {
           }
         }
       }
-      initialized = count
     }
   }
 
   /// Interpolates along the columns: `mapHeight` rows of `frameWidth` values (separable
   /// bilinear: columns first, then rows).
   private func columnsPass(_ map: [Float]) -> [Float] {
+    var across: [Float] = []
+    columnsPass(map, into: &across)
+    return across
+  }
+
+  /// ``columnsPass(_:)`` into `across`, writing every value (0 outside the content), so that
+  /// the array can be reused from frame to frame.
+  private func columnsPass(_ map: [Float], into across: inout [Float]) {
     precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
-    var across = [Float](repeating: 0, count: mapHeight * frameWidth)
+    let count = mapHeight * frameWidth
+    if across.count != count {
+      across = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+    }
     map.withUnsafeBufferPointer { src in
       across.withUnsafeMutableBufferPointer { mid in
         for y in 0..<mapHeight {
@@ -132,13 +155,15 @@ public struct HeatmapPlacement: Sendable {
           let dst = y * frameWidth
           for x in 0..<frameWidth {
             let t = columns[x]
-            guard t.inside, let row else { continue }
+            guard t.inside, let row else {
+              mid[dst + x] = 0
+              continue
+            }
             mid[dst + x] = row[t.i0] * t.w0 + row[t.i1] * t.w1
           }
         }
       }
     }
-    return across
   }
 }
 

@@ -36,16 +36,44 @@ public struct Overlay: Sendable, Equatable {
   /// The blended picture from the map's colormap entries (`⌊255·map⌋` per pixel, as
   /// ``HeatmapPlacement/colormapIndices(_:)`` makes them): the same pixels as
   /// ``blend(_:map:)``.
+  func blend(_ image: RGBImage, indices: [UInt8]) -> RGBImage {
+    var out = image
+    var table: [UInt8] = []
+    blend(&out, indices: indices, table: &table)
+    return out
+  }
+
+  /// Blends `image` in place: the video path, whose decoded frame is not needed afterwards, so
+  /// the overlay needs no second frame-sized buffer. `table` is working memory the caller keeps
+  /// between frames (its contents do not matter).
+  func blend(_ image: inout RGBImage, indices: [UInt8], table: inout [UInt8]) {
+    let (width, height) = (image.width, image.height)
+    precondition(indices.count == width * height, "map size differs from the picture")
+    image.pixels.withUnsafeMutableBufferPointer { px in
+      guard let base = px.baseAddress else { return }
+      blend(
+        from: UnsafePointer(base), width: width, height: height, indices: indices, into: base,
+        stride: 3 * width, table: &table)
+    }
+  }
+
+  /// The blend of the packed picture at `source` (`width × height`, rows of `3·width` bytes)
+  /// written to rows of `stride` bytes at `destination`, which may be `source` itself (each
+  /// byte is read before it is written) or part of a wider picture (side by side).
   ///
   /// Both terms of the blend take 256 values per channel, so the sum `heat + image` takes at
   /// most 768 × 256: a first pass finds the peak (and which colormap entries occur), then every
   /// output byte is one lookup in a table of `⌊255·(heat + image) / peak⌋` made for the entries
-  /// that occur. Every value is computed with the reference's operation order
-  /// (`(1 − w)·(heat / 255)`, `w·(image / 255)`, `255·(sum / peak)`), so the sums and their
-  /// truncation to 8 bits come out the same as computing them per pixel.
-  func blend(_ image: RGBImage, indices: [UInt8]) -> RGBImage {
-    let count = image.width * image.height
-    precondition(indices.count == count, "map size differs from the picture")
+  /// that occur (the rows of the others are never read, so they are left as they are). Every
+  /// value is computed with the reference's operation order (`(1 − w)·(heat / 255)`,
+  /// `w·(image / 255)`, `255·(sum / peak)`), so the sums and their truncation to 8 bits come out
+  /// the same as computing them per pixel.
+  func blend(
+    from source: UnsafePointer<UInt8>, width: Int, height: Int, indices: [UInt8],
+    into destination: UnsafeMutablePointer<UInt8>, stride: Int, table: inout [UInt8]
+  ) {
+    let count = width * height
+    precondition(indices.count == count && stride >= 3 * width, "map size differs from the picture")
     let heatWeight = 1 - imageWeight
     let lut = colormap.table
     var heatTerms = [Float](repeating: 0, count: 768)
@@ -53,12 +81,20 @@ public struct Overlay: Sendable, Equatable {
     for i in 0..<768 { heatTerms[i] = heatWeight * (Float(lut[i]) / 255) }
     for v in 0..<256 { imageTerms[v] = imageWeight * (Float(v) / 255) }
     var seen = [Bool](repeating: false, count: 256)
-    let peak = Self.peak(
-      image.pixels, indices: indices, heatTerms: heatTerms, imageTerms: imageTerms, seen: &seen)
+    let peak = indices.withUnsafeBufferPointer { ix in
+      OverlayPeak.peak(
+        UnsafeBufferPointer(start: source, count: 3 * count), indices: ix, heatTerms: heatTerms,
+        imageTerms: imageTerms, seen: &seen)
+    }
     // An all-black picture under a zero map blends to 0 everywhere: keep it black.
-    guard peak > 0 else { return RGBImage(width: image.width, height: image.height, fill: 0) }
+    guard peak > 0 else {
+      for y in 0..<height { (destination + y * stride).update(repeating: 0, count: 3 * width) }
+      return
+    }
     // Row `3·entry + channel` of 256 bytes, for the entries present.
-    var table = [UInt8](repeating: 0, count: 768 * 256)
+    if table.count != 768 * 256 {
+      table = [UInt8](unsafeUninitializedCapacity: 768 * 256) { _, n in n = 768 * 256 }
+    }
     table.withUnsafeMutableBytes { t in
       imageTerms.withUnsafeBytes { terms in
         for entry in 0..<256 where seen[entry] {
@@ -66,7 +102,7 @@ public struct Overlay: Sendable, Equatable {
             // `UInt8(min(255, 255 * ((heat + image) / peak)))`, 8 bytes at a time.
             let heat = SIMD8<Float>(repeating: heatTerms[3 * entry + c])
             let row = (3 * entry + c) * 256
-            for v in stride(from: 0, to: 256, by: 8) {
+            for v in Swift.stride(from: 0, to: 256, by: 8) {
               let image = terms.loadUnaligned(fromByteOffset: 4 * v, as: SIMD8<Float>.self)
               var x = 255 * ((heat + image) / peak)
               x.replace(with: 255, where: x .>= 255)
@@ -78,70 +114,21 @@ public struct Overlay: Sendable, Equatable {
         }
       }
     }
-    let pixels = [UInt8](unsafeUninitializedCapacity: 3 * count) { out, initialized in
-      table.withUnsafeBufferPointer { t in
-        image.pixels.withUnsafeBufferPointer { px in
-          indices.withUnsafeBufferPointer { ix in
-            for i in 0..<count {
-              let row = Int(ix[i]) &* 768
-              let o = 3 &* i
-              out[o] = t[row &+ Int(px[o])]
-              out[o &+ 1] = t[row &+ 256 &+ Int(px[o &+ 1])]
-              out[o &+ 2] = t[row &+ 512 &+ Int(px[o &+ 2])]
-            }
-          }
-        }
-      }
-      initialized = 3 * count
-    }
-    return RGBImage(width: image.width, height: image.height, pixels: pixels)
-  }
-
-  /// The largest blended value `heat + image` over every pixel and channel; marks the colormap
-  /// entries that occur in `seen`.
-  ///
-  /// Along a run of pixels with the same entry only the brightest byte per channel can give the
-  /// run's largest sum: `fl(h + w·(v / 255))` never decreases as `v` grows (each rounding is
-  /// monotonic), so the sums are formed once per run, from those bytes, with the same operations.
-  private static func peak(
-    _ pixels: [UInt8], indices: [UInt8], heatTerms: [Float], imageTerms: [Float],
-    seen: inout [Bool]
-  ) -> Float {
-    var peak: Float = 0
-    heatTerms.withUnsafeBufferPointer { h in
-      imageTerms.withUnsafeBufferPointer { im in
-        pixels.withUnsafeBufferPointer { px in
-          indices.withUnsafeBufferPointer { ix in
-            seen.withUnsafeMutableBufferPointer { s in
-              func close(_ entry: UInt8, _ r: UInt8, _ g: UInt8, _ b: UInt8) {
-                let t = 3 &* Int(entry)
-                s[Int(entry)] = true
-                let sr = h[t] + im[Int(r)]
-                let sg = h[t &+ 1] + im[Int(g)]
-                let sb = h[t &+ 2] + im[Int(b)]
-                peak = max(peak, max(sr, max(sg, sb)))
-              }
-              guard ix.count > 0 else { return }
-              var entry = ix[0]
-              var (r, g, b) = (UInt8(0), UInt8(0), UInt8(0))
-              for i in 0..<ix.count {
-                let e = ix[i]
-                if e != entry {
-                  close(entry, r, g, b)
-                  entry = e
-                  (r, g, b) = (0, 0, 0)
-                }
-                let o = 3 &* i
-                r = max(r, px[o])
-                g = max(g, px[o &+ 1])
-                b = max(b, px[o &+ 2])
-              }
-              close(entry, r, g, b)
-            }
+    table.withUnsafeBufferPointer { t in
+      indices.withUnsafeBufferPointer { ix in
+        for y in 0..<height {
+          let px = source + 3 * width * y
+          let out = destination + stride * y
+          let entries = y * width
+          for x in 0..<width {
+            let row = Int(ix[entries &+ x]) &* 768
+            let o = 3 &* x
+            out[o] = t[row &+ Int(px[o])]
+            out[o &+ 1] = t[row &+ 256 &+ Int(px[o &+ 1])]
+            out[o &+ 2] = t[row &+ 512 &+ Int(px[o &+ 2])]
           }
         }
       }
     }
-    return peak
   }
 }

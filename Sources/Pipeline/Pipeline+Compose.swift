@@ -6,9 +6,13 @@ extension RenderPipeline {
   /// the frame's `--frames-json` line and makes its `--maps-out` picture.
   func composeStage(
     from input: BoundedQueue<Explained>, into output: BoundedQueue<Composed>,
-    records: LineFile?
+    records: LineFile?, pool: PixelBufferPool?
   ) {
     defer { output.close() }
+    // Working memory of the overlay, reused from frame to frame (see `PixelBufferPool` for why).
+    var indices: [UInt8] = []
+    var across: [Float] = []
+    var table: [UInt8] = []
     var smoother = TemporalSmoother(weight: options.smooth)
     var placement: HeatmapPlacement?
     var placementKey: [Int] = []
@@ -18,7 +22,8 @@ extension RenderPipeline {
     let encoder = FrameRecord.makeEncoder()
     do {
       while let item = input.pop() {
-        switch item {
+        // Consumed, so that the frame's pixels are referenced once and blended in place.
+        switch consume item {
         case .audio(let packet):
           guard output.push(.audio(packet)) else { return }
         case .frame(let frame, let e):
@@ -34,9 +39,6 @@ extension RenderPipeline {
             placementKey = key
           }
           guard let placement else { continue }
-          let image = composer.compose(
-            frame.image, indices: placement.colormapIndices(map),
-            label: FrameComposer.labelText(e.target.label, probability: e.target.prob))
           if let records {
             let stats = MapStatistics(
               map: placement.place(map), width: frame.image.width, height: frame.image.height)
@@ -48,9 +50,16 @@ extension RenderPipeline {
           let mapPicture =
             options.mapsOutput == nil
             ? nil : Self.grayPicture(map, width: mapWidth, height: mapHeight)
+          let (index, pts, duration, decodedAt) =
+            (frame.index, frame.pts, frame.duration, frame.decodedAt)
+          placement.colormapIndices(map, into: &indices, across: &across)
+          let image = composer.compose(
+            Self.takeImage(frame), indices: indices,
+            label: FrameComposer.labelText(e.target.label, probability: e.target.prob),
+            table: &table, pool: pool)
           let composed = Composed.frame(
-            index: frame.index, image: image, pts: frame.pts, duration: frame.duration,
-            map: mapPicture, decodedAt: frame.decodedAt)
+            index: index, image: image, pts: pts, duration: duration, map: mapPicture,
+            decodedAt: decodedAt)
           guard output.push(composed) else { return }
         }
       }
@@ -58,6 +67,9 @@ extension RenderPipeline {
       control.fail(error)
     }
   }
+
+  /// The frame's picture, leaving no other reference to its pixels behind.
+  private static func takeImage(_ frame: consuming DecodedFrame) -> RGBImage { frame.image }
 
   /// A map in [0, 1] as an 8-bit gray picture (`⌊255·v⌋`, as the colormaps index it).
   static func grayPicture(_ map: [Float], width: Int, height: Int) -> RGBImage {

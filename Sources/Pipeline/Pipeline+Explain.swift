@@ -44,7 +44,13 @@ extension RenderPipeline {
       } else {
         explanations = try explainer.explain(batch.map(\.scaled.image), choose: choose)
       }
-      for (frame, e) in zip(batch, explanations) {
+      // Frames leave the batch as they are pushed, so that the next stage holds the only
+      // reference to their pixels (and can blend them in place).
+      let sent = min(batch.count, explanations.count)
+      batch.removeLast(batch.count - sent)
+      batch.reverse()
+      for e in explanations.prefix(sent) {
+        let frame = batch.removeLast()
         counter.record(e.target.id)
         tally.targets[e.target.id, default: (e.target, 0)].frames += 1
         guard output.push(.frame(frame, e)) else { return false }

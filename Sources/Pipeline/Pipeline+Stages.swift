@@ -109,6 +109,10 @@ extension RenderPipeline {
     started: DispatchTime
   ) throws -> PassResult {
     let reader = try openReader(audio: true)
+    // The frames' pixel arrays go round: reader → model and overlay stages (blended in place) →
+    // encoder → back to the reader, instead of 2.7 MB of fresh memory per 720p frame.
+    let pool = PixelBufferPool()
+    reader.pixelPool = pool
     let video = reader.info.video
     let size = options.composer.outputSize(width: video.width, height: video.height)
     let writer = try openVideoOutput(
@@ -157,7 +161,7 @@ extension RenderPipeline {
       }
     }
     DispatchQueue(label: "camvideo.compose").async(group: group) {
-      self.composeStage(from: explained, into: composed, records: records)
+      self.composeStage(from: explained, into: composed, records: records, pool: pool)
     }
     DispatchQueue(label: "camvideo.encode").async(group: group) {
       let (writer, maps) = encoder.value
@@ -165,11 +169,13 @@ extension RenderPipeline {
       var latencies: [Double] = []
       do {
         while let item = composed.pop() {
-          switch item {
+          // Consumed, so that the recycled pixels are not still referenced from here.
+          switch consume item {
           case .audio(let packet):
             try writer.write(packet)
           case .frame(_, let image, let pts, let duration, let map, let decodedAt):
             try writer.write(image, pts: pts, duration: duration)
+            pool.recycle(image.pixels)
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - decodedAt) / 1e9)
             if let map, let maps { try maps.write(map, pts: pts, duration: duration) }
             frames += 1

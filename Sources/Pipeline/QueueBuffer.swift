@@ -32,7 +32,10 @@ struct QueueBuffer<Element> {
 
   let capacity: Int
   let policy: OverflowPolicy
-  private var items: [Element] = []
+  /// Popped slots are emptied at once (not at the next compaction): a frame that has left the
+  /// queue must not stay referenced here, or its next stage could not blend it in place (nor
+  /// its pixels be reused) without a copy, and up to 32 popped frames would stay in memory.
+  private var items: [Element?] = []
   private var head = 0
   private(set) var isClosed = false
   /// Items dropped by the drop-oldest policy so far.
@@ -59,7 +62,8 @@ struct QueueBuffer<Element> {
     case .block:
       return .full
     case .dropOldest:
-      discard(items[head])
+      if let oldest = items[head] { discard(oldest) }
+      items[head] = nil
       head += 1
       dropped += 1
       items.append(item)
@@ -74,7 +78,8 @@ struct QueueBuffer<Element> {
   /// of a stream never overtakes its last items.
   mutating func pop() -> Pop {
     guard head < items.count else { return isClosed ? .finished : .empty }
-    let item = items[head]
+    guard let item = items[head] else { preconditionFailure("a queued slot is empty") }
+    items[head] = nil
     head += 1
     compact()
     return .item(item)

@@ -22,6 +22,9 @@ public final class VideoReader: @unchecked Sendable {
   /// End of stream was reached.
   private var ended = false
   private let scaler: ImageScaler?
+  /// Where the full frames' pixel arrays come from, when set: a consumer that recycles the
+  /// frames it is done with into it spares the reader a fresh 2.7 MB array per 720p frame.
+  public var pixelPool: PixelBufferPool?
 
   /// Opens `location` and its decoder.
   /// - Throws: `VideoIOError` naming the input and the cause (missing, empty, a directory, no
@@ -160,11 +163,20 @@ public final class VideoReader: @unchecked Sendable {
     try check(cv_input_frame_desc(handle, &desc), "decode", path: source.location)
     let width = Int(desc.width)
     let height = Int(desc.height)
-    // The converter writes every byte: no need to zero a full frame first (hot path).
+    // The converter writes every byte: no need to zero a full frame first (hot path), and a
+    // pooled array from an earlier frame serves as well as a new one.
     var code: Int32 = 0
-    let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
-      code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
-      count = buffer.count  // UInt8 is trivial; on failure the array is discarded below
+    var pixels: [UInt8]
+    if let pixelPool {
+      pixels = pixelPool.take(count: width * height * 3)
+      pixels.withUnsafeMutableBufferPointer { buffer in
+        code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
+      }
+    } else {
+      pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
+        code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
+        count = buffer.count  // UInt8 is trivial; on failure the array is discarded below
+      }
     }
     try check(code, "convert a frame to RGB", path: source.location)
     let image = RGBImage(width: width, height: height, pixels: pixels)

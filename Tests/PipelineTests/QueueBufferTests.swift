@@ -73,3 +73,41 @@ struct QueueBufferTests {
     #expect(seen == Array(0...next))
   }
 }
+
+@Suite("QueueBuffer ownership")
+struct QueueBufferOwnershipTests {
+  final class Token {}
+
+  @Test("a popped item is no longer referenced by the buffer")
+  func popReleases() {
+    var q = QueueBuffer<Token>(capacity: 4, policy: .block)
+    weak var weakToken: Token?
+    do {
+      let token = Token()
+      weakToken = token
+      #expect(q.push(token) == .accepted)
+    }
+    #expect(weakToken != nil)
+    do {
+      guard case .item = q.pop() else {
+        Issue.record("expected an item")
+        return
+      }
+    }
+    #expect(weakToken == nil)
+    #expect(q.count == 0)
+  }
+
+  @Test("dropOldest lets the dropped item go")
+  func dropReleases() {
+    var q = QueueBuffer<Token>(capacity: 1, policy: .dropOldest)
+    weak var weakToken: Token?
+    do {
+      let token = Token()
+      weakToken = token
+      _ = q.push(token)
+    }
+    #expect(q.push(Token()) == .acceptedDroppingOldest)
+    #expect(weakToken == nil)
+  }
+}
