@@ -68,7 +68,7 @@ func median(_ xs: [Double]) -> Double {
 }
 
 /// Seconds on the wall clock, or on this thread's CPU clock.
-func clock(cpu: Bool) -> Double {
+func now(cpu: Bool) -> Double {
   guard cpu else { return Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
   var t = timespec()
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
@@ -79,9 +79,9 @@ func time(_ repeats: Int, cpu: Bool = false, _ body: () throws -> Void) rethrows
   try body()  // warm-up
   var samples: [Double] = []
   for _ in 0..<repeats {
-    let start = clock(cpu: cpu)
+    let start = now(cpu: cpu)
     try body()
-    samples.append(clock(cpu: cpu) - start)
+    samples.append(now(cpu: cpu) - start)
   }
   return median(samples)
 }
@@ -176,7 +176,8 @@ for batch in o.batches {
     var onnx: [Double] = []
     var ratios: [Double] = []
     for _ in 0..<max(o.rounds, 1) {
-      let f = try time(o.repeats, cpu: o.cpuTime) { _ = try model.predict(x) } / Double(batch) * 1000
+      let f =
+        try time(o.repeats, cpu: o.cpuTime) { _ = try model.predict(x) } / Double(batch) * 1000
       let b =
         try time(o.repeats, cpu: o.cpuTime) {
           let pass = try model.forward(x, keeping: [layer])

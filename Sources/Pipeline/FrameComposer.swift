@@ -41,10 +41,11 @@ public struct FrameComposer: Sendable {
     return compose(frame, indices: indices, label: label, table: &table, pool: nil)
   }
 
-  /// The composed picture, made in the frame's own pixels (or, side by side, in a buffer from
-  /// `pool`, the frame's pixels going back to it): the pipeline's path, which needs the decoded
-  /// frame no more and so needs no new frame-sized memory. `table` is the blend's working memory,
-  /// kept between frames.
+  /// The composed picture, made in the frame's own pixels.
+  ///
+  /// The pipeline's path: it needs the decoded frame no more, so it needs no new frame-sized
+  /// memory (side by side, the picture is a buffer from `pool` and the frame's pixels go back to
+  /// it). `table` is the blend's working memory, kept between frames.
   func compose(
     _ frame: consuming RGBImage, indices: [UInt8], label: String, table: inout [UInt8],
     pool: PixelBufferPool?
@@ -61,9 +62,7 @@ public struct FrameComposer: Sendable {
     // The original on the left, the overlay blended straight into the right half.
     let (width, height, row) = (frame.width, frame.height, frame.stride)
     let count = 2 * frame.pixels.count
-    var pixels =
-      pool?.take(count: count)
-      ?? [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
+    var pixels = pool?.take(count: count) ?? [UInt8](unspecified: count)
     pixels.withUnsafeMutableBufferPointer { out in
       frame.pixels.withUnsafeBufferPointer { left in
         guard let dst = out.baseAddress, let src = left.baseAddress else { return }

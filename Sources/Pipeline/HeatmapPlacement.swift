@@ -93,10 +93,7 @@ public struct HeatmapPlacement: Sendable {
   /// (both are resized when their size is not the frame's; their contents do not matter).
   func colormapIndices(_ map: [Float], into indices: inout [UInt8], across: inout [Float]) {
     columnsPass(map, into: &across)
-    let count = frameWidth * frameHeight
-    if indices.count != count {
-      indices = [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
-    }
+    indices.resize(unspecified: frameWidth * frameHeight)
     across.withUnsafeBufferPointer { mid in
       indices.withUnsafeMutableBufferPointer { out in
         for y in 0..<frameHeight {
@@ -144,10 +141,7 @@ public struct HeatmapPlacement: Sendable {
   /// the array can be reused from frame to frame.
   private func columnsPass(_ map: [Float], into across: inout [Float]) {
     precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
-    let count = mapHeight * frameWidth
-    if across.count != count {
-      across = [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
-    }
+    across.resize(unspecified: mapHeight * frameWidth)
     map.withUnsafeBufferPointer { src in
       across.withUnsafeMutableBufferPointer { mid in
         for y in 0..<mapHeight {

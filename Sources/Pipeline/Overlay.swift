@@ -43,9 +43,11 @@ public struct Overlay: Sendable, Equatable {
     return out
   }
 
-  /// Blends `image` in place: the video path, whose decoded frame is not needed afterwards, so
-  /// the overlay needs no second frame-sized buffer. `table` is working memory the caller keeps
-  /// between frames (its contents do not matter).
+  /// Blends `image` in place.
+  ///
+  /// The video path: its decoded frame is not needed afterwards, so the overlay needs no second
+  /// frame-sized buffer. `table` is working memory the caller keeps between frames (its contents
+  /// do not matter).
   func blend(_ image: inout RGBImage, indices: [UInt8], table: inout [UInt8]) {
     let (width, height) = (image.width, image.height)
     precondition(indices.count == width * height, "map size differs from the picture")
@@ -92,9 +94,7 @@ public struct Overlay: Sendable, Equatable {
       return
     }
     // Row `3·entry + channel` of 256 bytes, for the entries present.
-    if table.count != 768 * 256 {
-      table = [UInt8](unsafeUninitializedCapacity: 768 * 256) { _, n in n = 768 * 256 }
-    }
+    table.resize(unspecified: 768 * 256)
     table.withUnsafeMutableBytes { t in
       imageTerms.withUnsafeBytes { terms in
         for entry in 0..<256 where seen[entry] {

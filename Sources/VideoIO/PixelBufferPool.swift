@@ -29,9 +29,13 @@ public final class PixelBufferPool: @unchecked Sendable {
       guard let i = free.lastIndex(where: { $0.count == count }) else { return nil }
       return free.remove(at: i)
     }
-    if let reused { return reused }
-    // Every byte is overwritten by the caller: no need to zero a frame first.
-    return [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    return reused ?? Self.unspecified(count: count)
+  }
+
+  /// A new array of `count` bytes with unspecified contents (every byte is overwritten by the
+  /// caller: no need to zero a frame first).
+  static func unspecified(count: Int) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
   }
 
   /// Hands an array back for a later `take`; the oldest waiting array is dropped when full.

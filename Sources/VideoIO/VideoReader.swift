@@ -165,18 +165,10 @@ public final class VideoReader: @unchecked Sendable {
     let height = Int(desc.height)
     // The converter writes every byte: no need to zero a full frame first (hot path), and a
     // pooled array from an earlier frame serves as well as a new one.
-    var code: Int32 = 0
-    var pixels: [UInt8]
-    if let pixelPool {
-      pixels = pixelPool.take(count: width * height * 3)
-      pixels.withUnsafeMutableBufferPointer { buffer in
-        code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
-      }
-    } else {
-      pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
-        code = cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
-        count = buffer.count  // UInt8 is trivial; on failure the array is discarded below
-      }
+    let count = width * height * 3
+    var pixels = pixelPool?.take(count: count) ?? PixelBufferPool.unspecified(count: count)
+    let code = pixels.withUnsafeMutableBufferPointer { buffer in
+      cv_input_frame_rgb(handle, buffer.baseAddress, Int32(width * 3))
     }
     try check(code, "convert a frame to RGB", path: source.location)
     let image = RGBImage(width: width, height: height, pixels: pixels)
