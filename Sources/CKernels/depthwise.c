@@ -36,7 +36,13 @@ int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long 
 typedef struct {
   long rows, cols, half;  // half: floats of one column half (the whole plane when stride 1)
   long stride, pad_top, pad_left, h, w;
+  long ring;  // input row `iy` is row `iy mod ring` of its plane (0: row `iy`)
 } layout;
+
+/// Where input row `iy` of a plane starts.
+static inline const float *input_row(const layout *l, const float *plane, long iy) {
+  return plane + (l->ring ? iy % l->ring : iy) * l->w;
+}
 
 /// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs`.
 static void deinterleave(const float *src, long pairs, float *first, float *second) {
@@ -70,7 +76,7 @@ static void fill(const layout *l, const float *src, float *dst) {
   for (long r = 0; r < l->rows; r++) {
     long iy = r - l->pad_top;
     if (iy < 0 || iy >= l->h) continue;
-    const float *s = src + iy * l->w;
+    const float *s = input_row(l, src, iy);
     if (l->stride == 1) {
       memcpy(dst + r * l->cols + l->pad_left, s, (size_t)n * sizeof(float));
       continue;
@@ -96,7 +102,7 @@ CK_AVX2 static void fill_avx2(const layout *l, const float *src, float *dst) {
   for (long r = 0; r < l->rows; r++) {
     long iy = r - l->pad_top;
     if (iy < 0 || iy >= l->h) continue;
-    const float *s = src + iy * l->w;
+    const float *s = input_row(l, src, iy);
     if (l->stride == 1) {
       float *d = dst + r * l->cols + l->pad_left;
       for (long i = 0; i < n; i += 8) {
@@ -324,17 +330,21 @@ int ck_depthwise(int isa, const float *x, long planes, long channels, long first
                            pad_left, oh, ow, 0, oh, weights, bias, lo, hi, y);
 }
 
-int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long first_channel,
-                      long h, long w, long kh, long kw, long stride, long pad_top, long pad_left,
-                      long oh, long ow, long oy_begin, long oy_end, const float *weights,
-                      const float *bias, float lo, float hi, float *y) {
+/// ``ck_depthwise_rows`` on planes `x_plane` floats apart whose rows may be a ring (`ring` rows,
+/// 0: none), written from output row `oy_begin` on at `y`, planes `y_plane` floats apart.
+static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long planes,
+                          long channels, long first_channel, long h, long w, long kh, long kw,
+                          long stride, long pad_top, long pad_left, long oh, long ow,
+                          long oy_begin, long oy_end, const float *weights, const float *bias,
+                          float lo, float hi, float *y, long y_plane) {
   if (oy_end > oh) oy_end = oh;
   if (oy_begin < 0) oy_begin = 0;
   long rows = oy_end - oy_begin;
   if (planes <= 0 || rows <= 0 || ow <= 0) return 0;
   // Outputs narrower than a vector (7×7 maps): 8 planes at a time, vectorised over channels
   // (A/B: 1152 planes 7×7 5×5 0.14 → 0.10 ms; at 14 wide the plane kernel stays faster).
-  if (isa == CK_ISA_AVX2_FMA && rows == oh && ow < 8 &&
+  if (isa == CK_ISA_AVX2_FMA && rows == oh && ow < 8 && ring == 0 && x_plane == h * w &&
+      y_plane == oh * ow &&
       ck_depthwise_c8(x, planes, channels, first_channel, h, w, kh, kw, stride, pad_top, pad_left,
                       oh, ow, weights, bias, lo, hi, y) == 0) {
     return 0;
@@ -348,6 +358,7 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
   l.pad_left = pad_left;
   l.h = h;
   l.w = w;
+  l.ring = ring;
   l.rows = (rows - 1) * stride + kh;
   l.cols = stride == 1 ? owp + kw - 1 : owp + (kw - 1) / 2 + 1;
   l.half = l.rows * l.cols + SLACK;
@@ -356,7 +367,6 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
   // loads never wait on the copy's just-written (narrower) stores.
   float *scratch = calloc((size_t)(2 * count), sizeof(float));
   if (!scratch) return -1;
-  y += oy_begin * ow;
 #if CK_X86
   if (isa == CK_ISA_AVX2_FMA) {
     fill_avx2(&l, x, scratch);
@@ -364,9 +374,9 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
       long c = (first_channel + p) % channels;
       const float *wt = weights + c * kh * kw;
       float b = bias ? bias[c] : 0.0f;
-      float *dst = y + p * oh * ow;
+      float *dst = y + p * y_plane;
       const float *plane = scratch + (p & 1) * count;
-      if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * h * w, scratch + ((p + 1) & 1) * count);
+      if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * x_plane, scratch + ((p + 1) & 1) * count);
       if (kh == 3 && kw == 3) {
         plane_avx2_3(&l, plane, wt, b, lo, hi, dst, rows, ow);
       } else if (kh == 5 && kw == 5) {
@@ -382,10 +392,29 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
   (void)isa;
   for (long p = 0; p < planes; p++) {
     long c = (first_channel + p) % channels;
-    fill(&l, x + p * h * w, scratch);
+    fill(&l, x + p * x_plane, scratch);
     plane_portable(&l, scratch, weights + c * kh * kw, kh, kw, bias ? bias[c] : 0.0f, lo, hi,
-                   y + p * oh * ow, rows, ow);
+                   y + p * y_plane, rows, ow);
   }
   free(scratch);
   return 0;
+}
+
+int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long first_channel,
+                      long h, long w, long kh, long kw, long stride, long pad_top, long pad_left,
+                      long oh, long ow, long oy_begin, long oy_end, const float *weights,
+                      const float *bias, float lo, float hi, float *y) {
+  if (oy_begin < 0) oy_begin = 0;
+  return depthwise_rows(isa, x, h * w, 0, planes, channels, first_channel, h, w, kh, kw, stride,
+                        pad_top, pad_left, oh, ow, oy_begin, oy_end, weights, bias, lo, hi,
+                        y + oy_begin * ow, oh * ow);
+}
+
+int ck_depthwise_ring(int isa, const float *x, long x_plane, long ring, long planes, long h,
+                      long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                      long ow, long oy_begin, long oy_end, const float *weights, const float *bias,
+                      float lo, float hi, float *y, long y_plane) {
+  if (oy_begin < 0) oy_begin = 0;
+  return depthwise_rows(isa, x, x_plane, ring, planes, planes, 0, h, w, kh, kw, stride, pad_top,
+                        pad_left, oh, ow, oy_begin, oy_end, weights, bias, lo, hi, y, y_plane);
 }

@@ -56,45 +56,47 @@ static inline long offset_of(long c, long hw, long image_stride) {
   return (c / hw) * image_stride + c % hw;
 }
 
-/// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X into 16-column micro-panels
-/// (`dst[j][kk][0..<16]`), zero past `nc`.
-static void pack_x(const float *x, long hw, long image_stride, long k0, long kc, long c0, long nc,
-                   float *dst) {
+/// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X (rows `plane` floats apart) into
+/// 16-column micro-panels (`dst[j][kk][0..<16]`), zero past `nc`.
+static void pack_x(const float *x, long hw, long plane, long image_stride, long k0, long kc,
+                   long c0, long nc, float *dst) {
   for (long j = 0; j < nc; j += NR) {
     long width = nc - j < NR ? nc - j : NR;
     long c = c0 + j;
     float *panel = dst + j * kc;
     if ((c % hw) + width <= hw) {
       // The micro-panel's columns are consecutive pixels of one image.
-      const float *src = x + offset_of(c, hw, image_stride) + k0 * hw;
+      const float *src = x + offset_of(c, hw, image_stride) + k0 * plane;
       if (width == NR) {
         // Fixed-size copies, which the compiler inlines as vector moves (a memcpy call per 64
         // bytes cost more than the copy, and an element loop stays scalar as the buffers
         // might overlap).
-        for (long kk = 0; kk < kc; kk++) memcpy(panel + kk * NR, src + kk * hw, NR * sizeof(float));
+        for (long kk = 0; kk < kc; kk++) memcpy(panel + kk * NR, src + kk * plane, NR * sizeof(float));
         continue;
       }
       for (long kk = 0; kk < kc; kk++) {
         float *d = panel + kk * NR;
-        const float *r = src + kk * hw;
+        const float *r = src + kk * plane;
         for (long i = 0; i < NR; i++) d[i] = i < width ? r[i] : 0.0f;
       }
       continue;
     }
     for (long i = 0; i < NR; i++) {
-      const float *src = i < width ? x + offset_of(c + i, hw, image_stride) + k0 * hw : NULL;
-      for (long kk = 0; kk < kc; kk++) panel[kk * NR + i] = src ? src[kk * hw] : 0.0f;
+      const float *src = i < width ? x + offset_of(c + i, hw, image_stride) + k0 * plane : NULL;
+      for (long kk = 0; kk < kc; kk++) panel[kk * NR + i] = src ? src[kk * plane] : 0.0f;
     }
   }
 }
 
 /// What the GEMM's right-hand side is read from: an NCHW-style matrix (`conv == 0`: row k of
-/// image n at `x + n·image_stride + k·hw`) or a convolution's input, unfolded on the fly.
+/// image n at `x + n·image_stride + k·plane`) or a convolution's input, unfolded on the fly.
 typedef struct {
   const float *x;
   long image_stride;
   /// Columns (output pixels) per image.
   long hw;
+  /// Floats between rows of X (`hw`, except for strips of rows of a larger plane).
+  long plane;
   int conv;
   long channels, h, w, kh, kw, sh, sw, dh, dw, pad_top, pad_left, ow;
 } source;
@@ -199,7 +201,7 @@ static void pack_block(int isa, const source *s, long k0, long kc, long c0, long
   if (s->conv) {
     pack_conv(isa, s, k0, kc, c0, nc, dst);
   } else {
-    pack_x(s->x, s->hw, s->image_stride, k0, kc, c0, nc, dst);
+    pack_x(s->x, s->hw, s->plane, s->image_stride, k0, kc, c0, nc, dst);
   }
 }
 
@@ -391,11 +393,12 @@ static inline void tile(int isa, long kc, const float *a, const float *b, float 
 }
 
 /// `y = clamp(bias + A · X, lo, hi) (+ residual)` for rows `row_begin..<row_end` and columns
-/// `col_begin..<col_end`, X read from `src`; `residual` (NULL: none) has `y`'s layout.
+/// `col_begin..<col_end`, X read from `src`, rows of Y `y_plane` floats apart; `residual` (NULL:
+/// none) has `y`'s layout.
 static void gemm(int isa, const float *packed, long m, long k, const source *src, long row_begin,
                  long row_end, long col_begin, long col_end, const float *bias, float lo,
-                 float hi, const float *residual, float *y, long y_image_stride) {
-  long hw = src->hw;
+                 float hi, const float *residual, float *y, long y_plane, long y_image_stride) {
+  long hw = src->hw, yp = y_plane;
   if (row_end <= row_begin || col_end <= col_begin) return;
   if (row_end > m) row_end = m;
   if (k <= 0) {
@@ -406,7 +409,7 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         float v = bias ? bias[r] : 0.0f;
         v = v < lo ? lo : v;
         v = v > hi ? hi : v;
-        yc[r * hw] = residual ? v + residual[offset_of(c, hw, y_image_stride) + r * hw] : v;
+        yc[r * yp] = residual ? v + residual[offset_of(c, hw, y_image_stride) + r * yp] : v;
       }
     }
     return;
@@ -445,9 +448,9 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           const float *b = xpack + j * kc;
           int nv = width > 8 ? 2 : 1;
           if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
-            long o = offset_of(c, hw, y_image_stride) + r0 * hw;
+            long o = offset_of(c, hw, y_image_stride) + r0 * yp;
             const float *rc = last && residual ? residual + o : NULL;
-            tile(isa, kc, a, b, y + o, hw, nv, accumulate, last, bias6, lo, hi, rc);
+            tile(isa, kc, a, b, y + o, yp, nv, accumulate, last, bias6, lo, hi, rc);
             continue;
           }
 #if CK_X86
@@ -456,17 +459,17 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
             // The last panel's 1–5 rows of a whole 16-column tile: the kernel stores only them
             // (through the 6×16 buffer below, a sixth of the stem's tiles cost more than the
             // other five).
-            long o = offset_of(c, hw, y_image_stride) + r0 * hw;
-            tile_avx2_direct(kc, a, b, NR, y + o, hw, rows, bias6, lo, hi,
+            long o = offset_of(c, hw, y_image_stride) + r0 * yp;
+            tile_avx2_direct(kc, a, b, NR, y + o, yp, rows, bias6, lo, hi,
                              residual ? residual + o : NULL);
             continue;
           }
 #endif
           long at[NR];
-          for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * hw;
+          for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * yp;
 #if CK_X86
           if (isa == CK_ISA_AVX2_FMA && width <= 4) {
-            columns_avx2(kc, a, b, width, at, hw, rows, accumulate, last, bias6, lo, hi,
+            columns_avx2(kc, a, b, width, at, yp, rows, accumulate, last, bias6, lo, hi,
                          last ? residual : NULL, y);
             continue;
           }
@@ -475,14 +478,14 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           float t[MR * NR] = {0};
           if (accumulate) {
             for (long r = 0; r < rows; r++) {
-              for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * hw];
+              for (long i = 0; i < width; i++) t[r * NR + i] = y[at[i] + r * yp];
             }
           }
           tile(isa, kc, a, b, t, NR, nv, accumulate, last, bias6, lo, hi, NULL);
           const float *rp = last ? residual : NULL;
           for (long r = 0; r < rows; r++) {
             for (long i = 0; i < width; i++) {
-              long o = at[i] + r * hw;
+              long o = at[i] + r * yp;
               y[o] = rp ? t[r * NR + i] + rp[o] : t[r * NR + i];
             }
           }
@@ -500,7 +503,8 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
 /// image go through ``gemm``.
 static void gemm_direct(const float *packed, long m, long k, const source *src, long row_begin,
                         long row_end, long col_begin, long col_end, const float *bias, float lo,
-                        float hi, const float *residual, float *y, long y_image_stride) {
+                        float hi, const float *residual, float *y, long y_plane,
+                        long y_image_stride) {
   long hw = src->hw;
   long chunk = DIRECT_CHUNK / k / NR * NR;
   if (chunk < NR) chunk = NR;
@@ -520,39 +524,58 @@ static void gemm_direct(const float *packed, long m, long k, const source *src, 
         float bias6[MR] = {0};
         for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
         for (long p = q0; p < q1; p += NR) {
-          long o = r0 * hw + p;
-          tile_avx2_direct(k, a, x + p, hw, yn + o, hw, rows, bias6, lo, hi, rn ? rn + o : NULL);
+          long o = r0 * y_plane + p;
+          tile_avx2_direct(k, a, x + p, src->plane, yn + o, y_plane, rows, bias6, lo, hi,
+                           rn ? rn + o : NULL);
         }
       }
     }
     if (full < p1) {
       gemm(CK_ISA_AVX2_FMA, packed, m, k, src, row_begin, row_end, n * hw + full, n * hw + p1,
-           bias, lo, hi, residual, y, y_image_stride);
+           bias, lo, hi, residual, y, y_plane, y_image_stride);
     }
   }
 }
 #endif
 
-void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
-                    long x_image_stride, long row_begin, long row_end, long col_begin,
-                    long col_end, const float *bias, float lo, float hi, const float *residual,
-                    float *y, long y_image_stride) {
+/// Both entry points on one X: `hw` columns per image, X's rows `x_plane` floats apart and Y's
+/// `y_plane`.
+static void gemm_planes(int isa, const float *packed, long m, long k, const float *x, long hw,
+                        long x_plane, long x_image_stride, long row_begin, long row_end,
+                        long col_begin, long col_end, const float *bias, float lo, float hi,
+                        const float *residual, float *y, long y_plane, long y_image_stride) {
   source s = {0};
   s.x = x;
   s.image_stride = x_image_stride;
   s.hw = hw;
+  s.plane = x_plane;
 #if CK_X86
   // Large images with shallow weights: reading X in place beat packing it (A/B on the
   // EfficientNet-Lite0 shapes: 32→16 at 112×112 0.37 → 0.27 ms, 24→144 at 56×56 0.37 → 0.31
   // ms); 7×7 and 14×14 maps stay packed (their tails and deep weights favour the packing).
   if (isa == CK_ISA_AVX2_FMA && k > 0 && k <= DIRECT_MAX_DEPTH && hw >= DIRECT_MIN_PIXELS) {
     gemm_direct(packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, residual,
-                y, y_image_stride);
+                y, y_plane, y_image_stride);
     return;
   }
 #endif
   gemm(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, residual, y,
-       y_image_stride);
+       y_plane, y_image_stride);
+}
+
+void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x, long hw,
+                    long x_image_stride, long row_begin, long row_end, long col_begin,
+                    long col_end, const float *bias, float lo, float hi, const float *residual,
+                    float *y, long y_image_stride) {
+  gemm_planes(isa, packed, m, k, x, hw, hw, x_image_stride, row_begin, row_end, col_begin,
+              col_end, bias, lo, hi, residual, y, hw, y_image_stride);
+}
+
+void ck_gemm_planes(int isa, const float *packed, long m, long k, const float *x, long x_plane,
+                    long columns, long row_begin, long row_end, const float *bias, float lo,
+                    float hi, const float *residual, float *y, long y_plane) {
+  gemm_planes(isa, packed, m, k, x, columns, x_plane, 0, row_begin, row_end, 0, columns, bias, lo,
+              hi, residual, y, y_plane, 0);
 }
 
 void ck_conv_packed(int isa, const float *packed, long m, long channels, long h, long w, long kh,
@@ -561,9 +584,9 @@ void ck_conv_packed(int isa, const float *packed, long m, long channels, long h,
                     long x_image_stride, long row_begin, long row_end, long col_begin,
                     long col_end, const float *bias, float lo, float hi, const float *residual,
                     float *y, long y_image_stride) {
-  source s = {x,          x_image_stride, oh * ow,    1,        channels, h,       w,
-              kh,         kw,             stride_h,   stride_w, dilation_h, dilation_w,
-              pad_top,    pad_left,       ow};
+  source s = {x,          x_image_stride, oh * ow,    oh * ow,  1,          channels,
+              h,          w,              kh,         kw,       stride_h,   stride_w,
+              dilation_h, dilation_w,     pad_top,    pad_left, ow};
   gemm(isa, packed, m, channels * kh * kw, &s, row_begin, row_end, col_begin, col_end, bias, lo,
-       hi, residual, y, y_image_stride);
+       hi, residual, y, oh * ow, y_image_stride);
 }

@@ -51,13 +51,37 @@ struct InvertedResidualTests {
         expected = Add().forward([expected, r])[0]
         inputs.append(r)
       }
-      let op = InvertedResidual(expand: e, depthwise: d, project: p)
-      let shapes = try op.outputShapes(inputs.map { $0.shape.map { Dim($0) } })
-      #expect(shapes == [expected.shape.map { Dim($0) }])
-      let y = op.forward(inputs)[0]
-      #expect(y.shape == expected.shape)
-      #expect(Difference(y.data, expected.data).maxAbs < 1e-4, "\(n)×\(cin)×\(h)×\(w) k\(k) s\(s)")
+      // The default scratch (whole images at these sizes) and the least (strips of 4 rows, the
+      // expanded rows in a ring that wraps).
+      for bytes in [InvertedResidual.defaultStripBytes, 0] {
+        var op = InvertedResidual(expand: e, depthwise: d, project: p)
+        op.stripBytes = bytes
+        let shapes = try op.outputShapes(inputs.map { $0.shape.map { Dim($0) } })
+        #expect(shapes == [expected.shape.map { Dim($0) }])
+        let y = op.forward(inputs)[0]
+        #expect(y.shape == expected.shape)
+        #expect(
+          Difference(y.data, expected.data).maxAbs < 1e-4,
+          "\(n)×\(cin)×\(h)×\(w) k\(k) s\(s), \(bytes) bytes a strip")
+      }
     }
+  }
+
+  @Test("strips keep to their scratch, at least four rows, and take whole images when they fit")
+  func stripSizes() {
+    // The 112×112 block of EfficientNet-Lite0 (16 → 96, 3×3 stride 2 → 56×56): a ring of
+    // 2s + 1 rows of 112 and s rows of 56, 96 planes each, within 2 MB: s = 19.
+    let s = InvertedResidual.strip(
+      rows: 56, expanded: 96, h: 112, w: 112, outWidth: 56, kernel: 3, stride: 2)
+    #expect(s == 19)
+    #expect(4 * 96 * ((2 * s + 1) * 112 + s * 56) <= InvertedResidual.defaultStripBytes)
+    #expect(4 * 96 * ((2 * s + 3) * 112 + (s + 1) * 56) > InvertedResidual.defaultStripBytes)
+    #expect(
+      InvertedResidual.strip(
+        rows: 56, expanded: 96, h: 112, w: 112, outWidth: 56, kernel: 3, stride: 2, bytes: 0) == 4)
+    #expect(
+      InvertedResidual.strip(
+        rows: 7, expanded: 1152, h: 7, w: 7, outWidth: 7, kernel: 5, stride: 1) == 7)
   }
 
   @Test("predict fuses every block of the default model and equals forward")

@@ -45,6 +45,13 @@ void ck_gemm_packed(int isa, const float *packed, long m, long k, const float *x
                     long col_end, const float *bias, float lo, float hi, const float *residual,
                     float *y, long y_image_stride);
 
+/// ``ck_gemm_packed`` on one image's strip of `columns` pixels whose planes are apart by
+/// `x_plane` floats in `x` and by `y_plane` in `y` (and `residual`): rows of a larger image, or of
+/// a ring. Rows `row_begin..<row_end` of `y`.
+void ck_gemm_planes(int isa, const float *packed, long m, long k, const float *x, long x_plane,
+                    long columns, long row_begin, long row_end, const float *bias, float lo,
+                    float hi, const float *residual, float *y, long y_plane);
+
 /// `ck_gemm_packed` for a `kh × kw` convolution (group 1) that reads its input directly
 /// (implicit im2col, no unfolded copy): row `k = (ci·kh + ky)·kw + kx` and column `c` (output
 /// pixel `(oy, ox)` of image `c / (oh·ow)`) of X is `x[c / (oh·ow) · x_image_stride + ci·h·w +
@@ -89,6 +96,18 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
                       long oh, long ow, long oy_begin, long oy_end, const float *weights,
                       const float *bias, float lo, float hi, float *y);
 
+/// ``ck_depthwise_rows`` on `planes` channels (weights and bias from channel 0) whose planes
+/// are `x_plane` floats apart in `x` and whose input row `iy` is row `iy mod ring` of its plane
+/// (`ring` 0: row `iy`): output row `oy_begin + r` of plane `p` goes to `y[p·y_plane + r·ow]`.
+int ck_depthwise_ring(int isa, const float *x, long x_plane, long ring, long planes, long h,
+                      long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
+                      long ow, long oy_begin, long oy_end, const float *weights, const float *bias,
+                      float lo, float hi, float *y, long y_plane);
+
+/// Rows of the ring of expanded rows ``ck_mbconv`` keeps for strips of `strip` output rows:
+/// `min(h, (strip − 1)·stride + kh)`.
+long ck_mbconv_ring_rows(long h, long kh, long stride, long strip);
+
 /// An inverted-residual block on images `image_begin..<image_end` and output rows
 /// `oy_begin..<oy_end`, `strip` output rows at a time:
 /// `e = clamp(expand_bias + E · x, expand_lo, expand_hi)` (1×1, `expand` packed by
@@ -97,9 +116,10 @@ int ck_depthwise_rows(int isa, const float *x, long planes, long channels, long 
 /// ``ck_depthwise``, weights `[expanded, kh, kw]`), `y = clamp(project_bias + P · d, project_lo,
 /// project_hi) (+ residual)` (1×1, `project` packed as `cout × expanded`; `residual` NULL or laid
 /// out as `y`). `x` is `[N, cin, h, w]` at `x_image_stride` floats per image, `y` `[N, cout, oh,
-/// ow]` at `y_image_stride`. `e` (`expanded·h·w` floats) and `d` (`expanded·oh·ow`) are the
-/// caller's scratch for one image, reused for each; a range of rows needs its own `e`. Returns
-/// 0, or −1 when a scratch allocation failed.
+/// ow]` at `y_image_stride`. `e` (a ring of `expanded · ck_mbconv_ring_rows(h, kh, stride, strip)
+/// · w` floats; unused without an expand) and `d` (`expanded·strip·ow`) are the caller's scratch,
+/// reused for each image; a range of rows needs its own. Returns 0, or −1 when a scratch
+/// allocation failed.
 int ck_mbconv(int isa, const float *x, long x_image_stride, long image_begin, long image_end,
               long cin, long h, long w, const float *expand, long expanded,
               const float *expand_bias, float expand_lo, float expand_hi, long kh, long kw,
