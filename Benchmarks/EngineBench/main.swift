@@ -14,9 +14,9 @@
 // table shows the median round, and the fastest round in brackets. Input: uniform noise in
 // [-1, 1] (speed does not depend on the values).
 //
-// `--cpu-time` times the engine by the calling thread's CPU clock instead of the wall clock: on a
-// shared machine it leaves out the time the thread waited for a core (single-thread runs only;
-// onnxruntime is still timed by the wall clock).
+// `--cpu-time` times the engine and onnxruntime by the calling thread's CPU clock instead of the
+// wall clock: on a shared machine it leaves out the time the thread waited for a core
+// (single-thread runs only: other threads' work is not counted).
 import Engine
 import Foundation
 
@@ -125,8 +125,11 @@ final class OnnxRuntime {
   }
 
   /// ms/frame, or nil when the process fails.
-  func measure(batch: Int, threads: Int, repeats: Int) -> Double? {
-    input.fileHandleForWriting.write(Data("\(batch) \(threads) \(repeats)\n".utf8))
+  ///
+  /// With `cpu`, by the calling thread's CPU clock (as the engine's `--cpu-time`).
+  func measure(batch: Int, threads: Int, repeats: Int, cpu: Bool) -> Double? {
+    let clock = cpu ? " cpu" : ""
+    input.fileHandleForWriting.write(Data("\(batch) \(threads) \(repeats)\(clock)\n".utf8))
     var line = Data()
     while true {
       let byte = output.fileHandleForReading.readData(ofLength: 1)
@@ -190,7 +193,7 @@ for batch in o.batches {
         } / Double(batch) * 1000
       fwd.append(f)
       both.append(b)
-      if let r = ort?.measure(batch: batch, threads: threads, repeats: o.repeats) {
+      if let r = ort?.measure(batch: batch, threads: threads, repeats: o.repeats, cpu: o.cpuTime) {
         onnx.append(r)
         ratios.append(f / r)
       }

@@ -1,12 +1,15 @@
 """onnxruntime forward time for camvideo-bench-engine.
 
-    ort_time.py MODEL --serve     read "BATCH THREADS REPEATS" lines on stdin, answer each with
-                                  the median ms/frame of REPEATS runs (after one warm-up)
-    ort_time.py MODEL [--batch N] [--threads N] [--repeats N]    one measurement
+    ort_time.py MODEL --serve     read "BATCH THREADS REPEATS [cpu]" lines on stdin, answer each
+                                  with the median ms/frame of REPEATS runs (after one warm-up)
+    ort_time.py MODEL [--batch N] [--threads N] [--repeats N] [--cpu-time]    one measurement
 
 Same conditions as the engine: intra-op threads as given, one inter-op thread, sequential
 execution, all graph optimisations on, uniform noise in [-1, 1] as input. The serving mode lets
 the benchmark alternate engine and onnxruntime measurements, so both see the same machine load.
+With `cpu` (`--cpu-time`) a run is timed by the calling thread's CPU clock, as the engine's
+`--cpu-time` times its own: with one intra-op thread onnxruntime computes on the caller, so
+neither count the time the shared machine gave to other processes.
 """
 import argparse
 import sys
@@ -21,6 +24,7 @@ p.add_argument("--serve", action="store_true")
 p.add_argument("--batch", type=int, default=1)
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--repeats", type=int, default=10)
+p.add_argument("--cpu-time", action="store_true")
 a = p.parse_args()
 
 sessions = {}
@@ -37,7 +41,8 @@ def session(threads):
     return sessions[threads]
 
 
-def measure(batch, threads, repeats):
+def measure(batch, threads, repeats, cpu=False):
+    clock = time.thread_time if cpu else time.perf_counter
     sess = session(threads)
     inp = sess.get_inputs()[0]
     shape = [batch] + [d if isinstance(d, int) else batch for d in inp.shape[1:]]
@@ -45,17 +50,18 @@ def measure(batch, threads, repeats):
     sess.run(None, {inp.name: x})
     samples = []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t = clock()
         sess.run(None, {inp.name: x})
-        samples.append(time.perf_counter() - t)
+        samples.append(clock() - t)
     return float(np.median(samples)) / batch * 1000
 
 
 if a.serve:
     for line in sys.stdin:
         fields = line.split()
-        if len(fields) != 3:
+        if len(fields) not in (3, 4):
             break
-        print(f"{measure(*map(int, fields)):.3f}", flush=True)
+        cpu = len(fields) == 4 and fields[3] == "cpu"
+        print(f"{measure(*map(int, fields[:3]), cpu=cpu):.3f}", flush=True)
 else:
-    print(f"{measure(a.batch, a.threads, a.repeats):.3f}")
+    print(f"{measure(a.batch, a.threads, a.repeats, a.cpu_time):.3f}")
