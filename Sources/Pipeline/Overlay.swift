@@ -64,9 +64,10 @@ public struct Overlay: Sendable, Equatable {
   /// byte is read before it is written) or part of a wider picture (side by side).
   ///
   /// Both terms of the blend take 256 values per channel, so the sum `heat + image` takes at
-  /// most 768 × 256: a first pass finds the peak (and which colormap entries occur), then every
-  /// output byte is one lookup in a table of `⌊255·(heat + image) / peak⌋` made for the entries
-  /// that occur (the rows of the others are never read, so they are left as they are). Every
+  /// most 768 × 256: a first pass finds the peak (and the range of colormap entries that occur,
+  /// see ``OverlayPeak``), then every output byte is one lookup in a table of
+  /// `⌊255·(heat + image) / peak⌋` made for the entries in that range (the rows of the others
+  /// are never read, so they are left as they are). Every
   /// value is computed with the reference's operation order (`(1 − w)·(heat / 255)`,
   /// `w·(image / 255)`, `255·(sum / peak)`), so the sums and their truncation to 8 bits come out
   /// the same as computing them per pixel.
@@ -82,22 +83,21 @@ public struct Overlay: Sendable, Equatable {
     var imageTerms = [Float](repeating: 0, count: 256)
     for i in 0..<768 { heatTerms[i] = heatWeight * (Float(lut[i]) / 255) }
     for v in 0..<256 { imageTerms[v] = imageWeight * (Float(v) / 255) }
-    var seen = [Bool](repeating: false, count: 256)
-    let peak = indices.withUnsafeBufferPointer { ix in
+    let (peak, entries) = indices.withUnsafeBufferPointer { ix in
       OverlayPeak.peak(
         UnsafeBufferPointer(start: source, count: 3 * count), indices: ix, heatTerms: heatTerms,
-        imageTerms: imageTerms, seen: &seen)
+        imageTerms: imageTerms)
     }
     // An all-black picture under a zero map blends to 0 everywhere: keep it black.
-    guard peak > 0 else {
+    guard peak > 0, let entries else {
       for y in 0..<height { (destination + y * stride).update(repeating: 0, count: 3 * width) }
       return
     }
-    // Row `3·entry + channel` of 256 bytes, for the entries present.
+    // Row `3·entry + channel` of 256 bytes, for the entries in the range.
     table.resize(unspecified: 768 * 256)
     table.withUnsafeMutableBytes { t in
       imageTerms.withUnsafeBytes { terms in
-        for entry in 0..<256 where seen[entry] {
+        for entry in entries {
           for c in 0..<3 {
             // `UInt8(min(255, 255 * ((heat + image) / peak)))`, 8 bytes at a time.
             let heat = SIMD8<Float>(repeating: heatTerms[3 * entry + c])

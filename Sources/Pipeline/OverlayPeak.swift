@@ -1,128 +1,93 @@
 /// The first pass of ``Overlay``'s blend: the largest blended value over the picture.
 enum OverlayPeak {
-  /// The largest blended value `heat + image` over every pixel and channel; marks the colormap
-  /// entries that occur in `seen`.
+  /// The largest blended value `heat + image` over every pixel and channel, and the smallest and
+  /// largest colormap entry that occur (nil for an empty picture).
   ///
-  /// For one colormap entry and channel only the brightest byte can give the largest sum:
-  /// `fl(h + w·(v / 255))` never decreases as `v` grows (each rounding is monotonic). So the
-  /// pass only gathers the brightest byte per entry and channel (768 bytes), and the sums are
-  /// formed once per entry at the end, with the reference's operations.
-  ///
-  /// Gathering goes by runs of one entry, kept in registers and written to the table when the
-  /// entry changes. Placed maps are smooth, and wholly 0 in large areas: 16 pixels of the run's
-  /// entry (48 bytes) are folded into 48 per-lane maxima with three vector `max`es, sorted into
-  /// channels only when the run ends.
+  /// The pass goes by blocks of 16 pixels. A block's values are at most the largest heat term of
+  /// the entries between its smallest and largest plus the image term of its brightest byte
+  /// (each rounding is monotonic, so `fl(h + i)` never decreases as `h` or `i` grow): when that
+  /// bound is no more than the peak so far, none of its pixels can raise the peak, and the block
+  /// costs a few vector maxima instead of 48 sums. The peak starts from a sample of the picture
+  /// (runs of consecutive pixels spread over it: a pixel here and there would fetch a cache line
+  /// each), so in a typical frame most blocks are passed over. The result is the same `max`
+  /// over every pixel's sums, whichever blocks are skipped.
   static func peak(
     _ px: UnsafeBufferPointer<UInt8>, indices ix: UnsafeBufferPointer<UInt8>, heatTerms: [Float],
-    imageTerms: [Float], seen: inout [Bool]
-  ) -> Float {
+    imageTerms: [Float]
+  ) -> (peak: Float, entries: ClosedRange<Int>?) {
     precondition(px.count == 3 * ix.count, "map size differs from the picture")
-    precondition(heatTerms.count == 768 && imageTerms.count == 256 && seen.count == 256)
-    guard let pixels = px.baseAddress, let entries = ix.baseAddress else { return 0 }
-    var brightest = [UInt8](repeating: 0, count: 768)
-    brightest.withUnsafeMutableBufferPointer { m in
-      seen.withUnsafeMutableBufferPointer { s in
-        guard let table = m.baseAddress, let present = s.baseAddress else { return }
-        gather(pixels, entries, count: ix.count, into: table, present: present)
+    precondition(heatTerms.count == 768 && imageTerms.count == 256)
+    guard let pixels = px.baseAddress, let entries = ix.baseAddress, !ix.isEmpty else {
+      return (0, nil)
+    }
+    // The largest heat term of each entry, over its three channels.
+    let hottest = (0..<256).map { e in
+      max(heatTerms[3 * e], max(heatTerms[3 * e + 1], heatTerms[3 * e + 2]))
+    }
+    return heatTerms.withUnsafeBufferPointer { heat in
+      imageTerms.withUnsafeBufferPointer { image in
+        hottest.withUnsafeBufferPointer { hot in
+          scan(pixels, entries, count: ix.count, heat: heat, image: image, hottest: hot)
+        }
       }
+    }
+  }
+
+  /// The sample that seeds the peak: this many runs of at most ``sampleRun`` pixels.
+  static let sampleRuns = 48
+  static let sampleRun = 256
+
+  private static func scan(
+    _ pixels: UnsafePointer<UInt8>, _ entries: UnsafePointer<UInt8>, count: Int,
+    heat: UnsafeBufferPointer<Float>, image: UnsafeBufferPointer<Float>,
+    hottest: UnsafeBufferPointer<Float>
+  ) -> (peak: Float, entries: ClosedRange<Int>?) {
+    /// The largest sum of pixel `i`.
+    @inline(__always) func value(_ i: Int) -> Float {
+      let t = 3 &* Int(entries[i])
+      let o = 3 &* i
+      let r = heat[t] + image[Int(pixels[o])]
+      let g = heat[t &+ 1] + image[Int(pixels[o &+ 1])]
+      let b = heat[t &+ 2] + image[Int(pixels[o &+ 2])]
+      return max(r, max(g, b))
     }
     var peak: Float = 0
-    for entry in 0..<256 where seen[entry] {
-      let t = 3 * entry
-      let sr = heatTerms[t] + imageTerms[Int(brightest[t])]
-      let sg = heatTerms[t + 1] + imageTerms[Int(brightest[t + 1])]
-      let sb = heatTerms[t + 2] + imageTerms[Int(brightest[t + 2])]
-      peak = max(peak, max(sr, max(sg, sb)))
+    let run = min(sampleRun, count / sampleRuns)
+    for k in 0..<sampleRuns where run > 0 {
+      let start = count / sampleRuns * k
+      for i in start..<(start + run) { peak = max(peak, value(i)) }
     }
-    return peak
-  }
-
-  /// The brightest byte of every entry and channel into `table` (`3·entry + channel`, which
-  /// must start at 0), and which entries occur into `present`.
-  private static func gather(
-    _ pixels: UnsafePointer<UInt8>, _ entries: UnsafePointer<UInt8>, count: Int,
-    into table: UnsafeMutablePointer<UInt8>, present: UnsafeMutablePointer<Bool>
-  ) {
-    guard count > 0 else { return }
     let rawPixels = UnsafeRawPointer(pixels)
     let rawEntries = UnsafeRawPointer(entries)
-    var entry = entries[0]
-    var (r, g, b) = (UInt8(0), UInt8(0), UInt8(0))
-    // Per-lane maxima of whole 16-pixel blocks: byte `k` of the 48 is channel `k mod 3` (48 is a
-    // multiple of 3, so that holds for every block).
-    var lanes = (SIMD16<UInt8>(), SIMD16<UInt8>(), SIMD16<UInt8>())
-    var usesLanes = false
+    var low = SIMD16<UInt8>(repeating: 255)
+    var high = SIMD16<UInt8>(repeating: 0)
     var i = 0
+    while i &+ 16 <= count {
+      let e = rawEntries.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      low = low.replacing(with: e, where: e .< low)
+      high = high.replacing(with: e, where: e .> high)
+      let o = 3 &* i
+      let a = rawPixels.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self)
+      let b = rawPixels.loadUnaligned(fromByteOffset: o &+ 16, as: SIMD16<UInt8>.self)
+      let c = rawPixels.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD16<UInt8>.self)
+      // `replacing(with:where:)` on bytes compiles to one `pmaxub`.
+      var brightest = a.replacing(with: b, where: b .> a)
+      brightest = brightest.replacing(with: c, where: c .> brightest)
+      var hot = Float(0)
+      for entry in Int(e.min())...Int(e.max()) { hot = max(hot, hottest[entry]) }
+      if hot + image[Int(brightest.max())] > peak {
+        for j in i..<(i &+ 16) { peak = max(peak, value(j)) }
+      }
+      i &+= 16
+    }
+    var lowest = Int(low.min())
+    var highest = Int(high.max())
     while i < count {
-      if i &+ 16 <= count {
-        // Sixteen entries equal to the run's: two 8-byte words against the entry repeated (a
-        // vector compare of bytes does not compile to one instruction).
-        let splat = UInt64(entry) &* 0x0101_0101_0101_0101
-        let low = rawEntries.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        let high = rawEntries.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
-        if (low ^ splat) | (high ^ splat) == 0 {
-          let o = 3 &* i
-          let a = rawPixels.loadUnaligned(fromByteOffset: o, as: SIMD16<UInt8>.self)
-          let c = rawPixels.loadUnaligned(fromByteOffset: o &+ 16, as: SIMD16<UInt8>.self)
-          let d = rawPixels.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD16<UInt8>.self)
-          // `replacing(with:where:)` on bytes compiles to one `pmaxub`.
-          lanes.0 = lanes.0.replacing(with: a, where: a .> lanes.0)
-          lanes.1 = lanes.1.replacing(with: c, where: c .> lanes.1)
-          lanes.2 = lanes.2.replacing(with: d, where: d .> lanes.2)
-          usesLanes = true
-          i &+= 16
-          continue
-        }
-      }
-      // Pixel by pixel up to the next 16-pixel boundary (or the end).
-      let end = min(count, (i | 15) &+ 1)
-      while i < end {
-        let e = entries[i]
-        if e != entry {
-          if usesLanes {
-            fold(lanes, into: &r, &g, &b)
-            lanes = (SIMD16(), SIMD16(), SIMD16())
-            usesLanes = false
-          }
-          record(entry, r, g, b, into: table, present: present)
-          entry = e
-          (r, g, b) = (0, 0, 0)
-        }
-        let o = 3 &* i
-        r = max(r, pixels[o])
-        g = max(g, pixels[o &+ 1])
-        b = max(b, pixels[o &+ 2])
-        i &+= 1
-      }
+      peak = max(peak, value(i))
+      lowest = min(lowest, Int(entries[i]))
+      highest = max(highest, Int(entries[i]))
+      i &+= 1
     }
-    if usesLanes { fold(lanes, into: &r, &g, &b) }
-    record(entry, r, g, b, into: table, present: present)
-  }
-
-  /// Ends a run: its maxima into the table.
-  @inline(__always)
-  private static func record(
-    _ entry: UInt8, _ r: UInt8, _ g: UInt8, _ b: UInt8, into table: UnsafeMutablePointer<UInt8>,
-    present: UnsafeMutablePointer<Bool>
-  ) {
-    let t = 3 &* Int(entry)
-    present[Int(entry)] = true
-    table[t] = max(table[t], r)
-    table[t &+ 1] = max(table[t &+ 1], g)
-    table[t &+ 2] = max(table[t &+ 2], b)
-  }
-
-  /// The per-lane maxima sorted into channels.
-  private static func fold(
-    _ lanes: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>), into r: inout UInt8,
-    _ g: inout UInt8, _ b: inout UInt8
-  ) {
-    withUnsafeBytes(of: lanes) { bytes in
-      for j in 0..<16 {
-        r = max(r, bytes[3 &* j])
-        g = max(g, bytes[3 &* j &+ 1])
-        b = max(b, bytes[3 &* j &+ 2])
-      }
-    }
+    return (peak, lowest...highest)
   }
 }

@@ -57,6 +57,22 @@ struct OverlayTests {
     #expect(overlay.blend(image, map: blocky).pixels == Self.formula(overlay, image, blocky))
   }
 
+  @Test(
+    "a dark picture's one bright pixel sets the peak wherever it lies",
+    arguments: [300, 10_000, 20_098, 0, 5_020])
+  func lonePeak(_ bright: Int) {
+    // 20 100 pixels: 1 256 blocks of 16 and a tail of 4 (20 098 is in it). The peak's first
+    // guess samples 48 runs of 256 pixels, 418 apart: 0 and 5 020 are in them, the others not.
+    let (w, h) = (201, 100)
+    var pixels = [UInt8](repeating: 12, count: w * h * 3)
+    pixels[3 * bright + 1] = 250
+    let map = (0..<(w * h)).map { i in Float(i % 300) / 299 }
+    let image = RGBImage(width: w, height: h, pixels: pixels)
+    for overlay in [Overlay(), Overlay(imageWeight: 0.9, colormap: .inferno)] {
+      #expect(overlay.blend(image, map: map).pixels == Self.formula(overlay, image, map))
+    }
+  }
+
   /// `show_cam_on_image` computed per pixel and channel (the blend's first implementation).
   static func formula(_ overlay: Overlay, _ image: RGBImage, _ map: [Float]) -> [UInt8] {
     let lut = overlay.colormap.table
