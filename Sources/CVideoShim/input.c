@@ -472,8 +472,19 @@ int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
     in->sws_range = range;
   }
 
-  // swscale's SIMD converters write whole blocks: convert into a buffer whose rows are padded
-  // and aligned, then copy (or rotate) into the caller's packed rows.
+  // Upright frames of whole 16-pixel blocks go straight into the caller's rows (16-byte
+  // aligned, as the SIMD converters want): the x86 converters write rows in blocks of 8 pixels
+  // and the others exactly `width`, so nothing lands past a row. That saves a 2.7 MB copy per
+  // 720p frame.
+  if (!rotation && !hflip && f->width % 16 == 0 && stride % 16 == 0 && (uintptr_t)dst % 16 == 0) {
+    uint8_t *direct[4] = {dst, NULL, NULL, NULL};
+    int direct_strides[4] = {stride, 0, 0, 0};
+    int ret = sws_scale(in->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
+                        direct, direct_strides);
+    return ret < 0 ? ret : 0;
+  }
+  // Other widths: swscale's SIMD converters write whole blocks, so convert into a buffer whose
+  // rows are padded and aligned, then copy (or rotate) into the caller's packed rows.
   int tmp_stride = FFALIGN(f->width * 3 + 64, 64);
   size_t need = (size_t)tmp_stride * ((size_t)f->height + 1);
   if (need > in->tmp_size) {
