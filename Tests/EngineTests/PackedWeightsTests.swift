@@ -116,4 +116,51 @@ struct PackedWeightsTests {
       }
     }
   }
+
+  @Test("the direct kernel for few channels gives the implicit-im2col convolution's outputs")
+  func smallConvolutionMatchesGEMM() {
+    var rng = SeededRandom(seed: 53)
+    var ran = 0
+    // The stem's geometry, stride 1 and 2, kernels 1 to 7, one-sided pads, widths off the
+    // 16-column tiles, channel counts off the 6-row panels.
+    let stem = ConvGeometry(
+      batch: 2, channels: 3, height: 224, width: 224, kernelH: 3, kernelW: 3, strideH: 2,
+      strideW: 2, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1)
+    for g in Self.convolutions + [stem] {
+      for m in [1, 13, 32] {
+        let depth = g.channels * g.kernelH * g.kernelW
+        let w = rng.tensor([m, depth]).data
+        let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
+        let b = rng.tensor([m]).data
+        let packed = PackedWeights(w, rows: m, depth: depth)
+        var direct = [Float](repeating: .nan, count: g.batch * m * g.outHeight * g.outWidth)
+        var gemm = direct
+        var handled = false
+        x.withUnsafeBufferPointer { xp in
+          b.withUnsafeBufferPointer { bp in
+            guard let xb = xp.baseAddress else { return }
+            direct.withUnsafeMutableBufferPointer { yp in
+              guard let yb = yp.baseAddress else { return }
+              handled = packed.applySmallConvolution(
+                xb, g, bias: bp.baseAddress, lower: -0.5, upper: 0.5, into: yb)
+            }
+            gemm.withUnsafeMutableBufferPointer { yp in
+              guard let yb = yp.baseAddress else { return }
+              packed.applyConvolution(
+                xb, g, bias: bp.baseAddress, lower: -0.5, upper: 0.5, into: yb)
+            }
+          }
+        }
+        let supported =
+          depth <= 64 && g.dilationH == 1 && (g.strideH == 1 || g.strideH == 2)
+        #expect(handled == (supported && KernelISA.best == .avx2FMA), "M \(m) \(g)")
+        guard handled else { continue }
+        ran += 1
+        // The same sums in the same order, except where the GEMM's tail columns interleave them.
+        let d = Difference(direct, gemm)
+        #expect(d.maxAbs < 1e-5, "M \(m) \(g): \(d)")
+      }
+    }
+    if KernelISA.best == .avx2FMA { #expect(ran >= 9) }
+  }
 }

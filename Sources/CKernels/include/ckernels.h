@@ -65,6 +65,21 @@ void ck_conv_packed(int isa, const float *packed, long m, long channels, long h,
                     long col_end, const float *bias, float lo, float hi, const float *residual,
                     float *y, long y_image_stride);
 
+/// Whether ``ck_conv_small`` handles this convolution: at most 64 taps (`channels·kh·kw`),
+/// square stride 1 or 2, dilation 1.
+int ck_conv_small_supported(long channels, long kh, long kw, long stride_h, long stride_w,
+                            long dilation_h, long dilation_w);
+
+/// Output rows `oy_begin..<oy_end` of a `kh × kw` convolution (group 1) of one image with few
+/// channels, read directly: `y[m, oy, ox] = clamp(bias[m] + Σ w[m, ci, ky, kx] · x[ci, oy·stride
+/// − pad_top + ky, ox·stride − pad_left + kx], lo, hi)`, zero outside the `h × w` input. `packed`
+/// is `ck_pack_weights(m, channels·kh·kw, …)`; `x` is `[channels, h, w]`, `y` `[m, oh, ow]`;
+/// `bias` may be NULL. Returns 0, or −1 (nothing written) when the CPU has no AVX2 + FMA, the
+/// convolution is not supported or its scratch cannot be allocated.
+int ck_conv_small(const float *packed, long m, long channels, long h, long w, long kh, long kw,
+                  long stride, long pad_top, long pad_left, long oh, long ow, const float *x,
+                  long oy_begin, long oy_end, const float *bias, float lo, float hi, float *y);
+
 /// Whether `ck_depthwise` handles this window: square stride 1 or 2, dilation 1, kernels up to
 /// 7×7, pads smaller than the kernel.
 int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long dilation_h,

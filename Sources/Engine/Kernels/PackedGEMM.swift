@@ -1,4 +1,5 @@
 internal import CKernels
+import Synchronization
 
 /// The instruction set the CKernels kernels run with.
 enum KernelISA: Int32, Sendable {
@@ -89,6 +90,43 @@ struct PackedWeights: Sendable {
         g.dilationH, g.dilationW, g.padTop, g.padLeft, oh, ow, xp,
         g.channels * g.height * g.width, r0, r1, c0, c1, bp, lower, upper, rp, yp, m * oh * ow)
     }
+  }
+
+  /// ``applyConvolution(_:_:bias:lower:upper:residual:into:isa:)`` for an input of few channels
+  /// (a stem) with the CKernels direct kernel, output rows split over the compute threads.
+  ///
+  /// - Returns: false, with nothing written, when the kernel does not handle the convolution
+  ///   (see `ck_conv_small_supported`) or the CPU (no AVX2 + FMA).
+  func applySmallConvolution(
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, bias: UnsafePointer<Float>?, lower: Float,
+    upper: Float, into y: UnsafeMutablePointer<Float>
+  ) -> Bool {
+    precondition(depth == g.channels * g.kernelH * g.kernelW, "weights do not match \(g)")
+    guard KernelISA.best == .avx2FMA,
+      ck_conv_small_supported(
+        g.channels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.dilationH, g.dilationW) != 0
+    else { return false }
+    let (m, oh, ow) = (rows, g.outHeight, g.outWidth)
+    let (inImage, outImage) = (g.channels * g.height * g.width, m * oh * ow)
+    let failed = Atomic<Bool>(false)
+    data.withUnsafeBufferPointer { ab in
+      guard let a = ab.baseAddress else { return }
+      // The parts write disjoint output rows and only read the inputs.
+      nonisolated(unsafe) let (ap, xp, bp, yp) = (a, x, bias, y)
+      Parallel.forEachRange(g.batch * oh, minimum: 8) { r in
+        var row = r.lowerBound
+        while row < r.upperBound {
+          let (n, oy) = row.quotientAndRemainder(dividingBy: oh)
+          let end = min(r.upperBound, (n + 1) * oh) - n * oh
+          let status = ck_conv_small(
+            ap, m, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.padTop,
+            g.padLeft, oh, ow, xp + n * inImage, oy, end, bp, lower, upper, yp + n * outImage)
+          if status != 0 { failed.store(true, ordering: .relaxed) }
+          row = n * oh + end
+        }
+      }
+    }
+    return !failed.load(ordering: .relaxed)
   }
 
   /// Calls `body(packed, rowBegin, rowEnd, columnBegin, columnEnd)` on disjoint parts of the

@@ -221,6 +221,12 @@ struct Conv: Operator {
           upper: hi, residual: residual, into: y, yImageStride: m * ohw)
         return
       }
+      // A stem (few input channels): read directly instead of unfolded for the GEMM.
+      if residual == nil
+        && packed.applySmallConvolution(x, g, bias: b, lower: lo, upper: hi, into: y)
+      {
+        return
+      }
       packed.applyConvolution(
         x, g, bias: b, lower: lo, upper: hi, residual: residual, into: y)
     }
