@@ -87,16 +87,24 @@ struct PackedWeightsTests {
       padRight: p.3)
   }
 
+  /// Random weights `[m, C·KH·KW]`, input and bias for a convolution of geometry `g`, and the
+  /// weights packed.
+  static func convolution(_ g: ConvGeometry, outChannels m: Int, _ rng: inout SeededRandom) -> (
+    weights: [Float], input: [Float], bias: [Float], packed: PackedWeights
+  ) {
+    let depth = g.channels * g.kernelH * g.kernelW
+    let w = rng.tensor([m, depth]).data
+    let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
+    let b = rng.tensor([m]).data
+    return (w, x, b, PackedWeights(w, rows: m, depth: depth))
+  }
+
   @Test("the implicit-im2col convolution (AVX2 and portable) equals the direct reference")
   func convolutionMatchesReference() {
     var rng = SeededRandom(seed: 47)
     for g in Self.convolutions {
       for m in [1, 13, 32] {
-        let depth = g.channels * g.kernelH * g.kernelW
-        let w = rng.tensor([m, depth]).data
-        let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
-        let b = rng.tensor([m]).data
-        let packed = PackedWeights(w, rows: m, depth: depth)
+        let (w, x, b, packed) = Self.convolution(g, outChannels: m, &rng)
         let ref = ConvReference.forward(x: x, g, weight: w, outChannels: m, groups: 1, bias: b)
           .map { min(max($0, -0.5), 0.5) }
         for isa in [KernelISA.portable, .best] {
@@ -128,11 +136,8 @@ struct PackedWeightsTests {
       strideW: 2, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, padBottom: 1, padRight: 1)
     for g in Self.convolutions + [stem] {
       for m in [1, 13, 32] {
+        let (_, x, b, packed) = Self.convolution(g, outChannels: m, &rng)
         let depth = g.channels * g.kernelH * g.kernelW
-        let w = rng.tensor([m, depth]).data
-        let x = rng.tensor([g.batch, g.channels, g.height, g.width]).data
-        let b = rng.tensor([m]).data
-        let packed = PackedWeights(w, rows: m, depth: depth)
         var direct = [Float](repeating: .nan, count: g.batch * m * g.outHeight * g.outWidth)
         var gemm = direct
         var handled = false
