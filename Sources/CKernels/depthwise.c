@@ -339,6 +339,8 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
                           float lo, float hi, float *y, long y_plane) {
   if (oy_end > oh) oy_end = oh;
   if (oy_begin < 0) oy_begin = 0;
+  // A ring of the whole plane is the plane (and the whole-plane kernels below may take it).
+  if (ring >= h) ring = 0;
   long rows = oy_end - oy_begin;
   if (planes <= 0 || rows <= 0 || ow <= 0) return 0;
   // Outputs narrower than a vector (7×7 maps): 8 planes at a time, vectorised over channels

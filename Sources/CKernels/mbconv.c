@@ -48,16 +48,13 @@ int ck_mbconv(int isa, const float *x, long x_image_stride, long image_begin, lo
         done = end;
       }
       if (need > done) done = need;
-      // Without an expand the depthwise reads the block's input.
-      int status = expand ? ck_depthwise_ring(isa, e, ring * w, ring, expanded, h, w, kh, kw,
-                                              stride, pad_top, pad_left, oh, ow, oy0, oy1,
-                                              depthwise, depthwise_bias, depthwise_lo,
-                                              depthwise_hi, d, strip * ow)
-                          : ck_depthwise_ring(isa, xn, h * w, 0, expanded, h, w, kh, kw, stride,
-                                              pad_top, pad_left, oh, ow, oy0, oy1, depthwise,
-                                              depthwise_bias, depthwise_lo, depthwise_hi, d,
-                                              strip * ow);
-      if (status != 0) return -1;
+      // Without an expand the depthwise reads the block's input, whole planes.
+      if (ck_depthwise_ring(isa, expand ? e : xn, expand ? ring * w : h * w, expand ? ring : 0,
+                            expanded, h, w, kh, kw, stride, pad_top, pad_left, oh, ow, oy0, oy1,
+                            depthwise, depthwise_bias, depthwise_lo, depthwise_hi, d,
+                            strip * ow) != 0) {
+        return -1;
+      }
       ck_gemm_planes(isa, project, cout, expanded, d, strip * ow, (oy1 - oy0) * ow, 0, cout,
                      project_bias, project_lo, project_hi, rn ? rn + oy0 * ow : NULL,
                      yn + oy0 * ow, oh * ow);

@@ -14,7 +14,7 @@ struct InvertedResidual: Operator {
   let expand: Conv?
   let depthwise: Conv
   let project: Conv
-  /// The scratch a strip of output rows may use (``strip(rows:expanded:h:w:outWidth:kernel:stride:)``).
+  /// Bytes of scratch a strip of output rows may use (``strip(rows:expanded:h:w:outWidth:kernel:stride:bytes:)``).
   var stripBytes = InvertedResidual.defaultStripBytes
 
   func outputShapes(_ inputs: [[Dim]]) throws(NodeError) -> [[Dim]] {
@@ -166,7 +166,7 @@ struct InvertedResidual: Operator {
   ) -> Int {
     var strip = rows
     while strip > minimumStrip {
-      let ring = min(h, (strip - 1) * stride + kernel)
+      let ring = ck_mbconv_ring_rows(h, kernel, stride, strip)
       if MemoryLayout<Float>.size * expanded * (ring * w + strip * outWidth) <= bytes {
         break
       }
