@@ -3,6 +3,10 @@
     ort_time.py MODEL --serve     read "BATCH THREADS REPEATS [cpu]" lines on stdin, answer each
                                   with the median ms/frame of REPEATS runs (after one warm-up)
     ort_time.py MODEL [--batch N] [--threads N] [--repeats N] [--cpu-time]    one measurement
+    ort_time.py MODEL --profile [--batch N] [--threads N] [--repeats N]
+                                  onnxruntime's own profile: the median ms/frame of each node
+                                  (after its layout passes: `_nchwc` nodes), slowest first, to
+                                  set beside `camvideo-bench-engine --profile-steps`
 
 Same conditions as the engine: intra-op threads as given, one inter-op thread, sequential
 execution, all graph optimisations on, uniform noise in [-1, 1] as input. The serving mode lets
@@ -12,7 +16,10 @@ With `cpu` (`--cpu-time`) a run is timed by the calling thread's CPU clock, as t
 neither count the time the shared machine gave to other processes.
 """
 import argparse
+import json
+import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -25,6 +32,7 @@ p.add_argument("--batch", type=int, default=1)
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--repeats", type=int, default=10)
 p.add_argument("--cpu-time", action="store_true")
+p.add_argument("--profile", action="store_true")
 a = p.parse_args()
 
 sessions = {}
@@ -56,7 +64,41 @@ def measure(batch, threads, repeats, cpu=False):
     return float(np.median(samples)) / batch * 1000
 
 
-if a.serve:
+def profile(batch, threads, repeats):
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    folder = tempfile.mkdtemp()
+    so.enable_profiling = True
+    so.profile_file_prefix = os.path.join(folder, "ort")
+    sess = ort.InferenceSession(a.model, so, providers=["CPUExecutionProvider"])
+    inp = sess.get_inputs()[0]
+    shape = [batch] + [d if isinstance(d, int) else batch for d in inp.shape[1:]]
+    x = np.random.default_rng(0).uniform(-1, 1, size=shape).astype(np.float32)
+    warmups = 3
+    for _ in range(warmups + repeats):
+        sess.run(None, {inp.name: x})
+    with open(sess.end_profiling()) as f:
+        events = json.load(f)
+    times = {}
+    for e in events:
+        if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+            name = e["name"][: -len("_kernel_time")]
+            times.setdefault(name, (e["args"].get("op_name", ""), []))[1].append(e["dur"])
+    rows = []
+    for name, (op, durations) in times.items():
+        kept = sorted(durations[warmups:] or durations)
+        rows.append((kept[len(kept) // 2] / 1000 / batch, op, name))
+    for ms, op, name in sorted(rows, reverse=True):
+        print(f"{ms:7.3f} ms/frame  {op:12s} {name}")
+    print(f"{sum(r[0] for r in rows):7.3f} ms/frame  sum of the node medians ({len(rows)} nodes)")
+
+
+if a.profile:
+    profile(a.batch, a.threads, a.repeats)
+elif a.serve:
     for line in sys.stdin:
         fields = line.split()
         if len(fields) not in (3, 4):
