@@ -38,14 +38,20 @@ a = p.parse_args()
 sessions = {}
 
 
+def options(threads):
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return so
+
+
 def session(threads):
     if threads not in sessions:
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        sessions[threads] = ort.InferenceSession(a.model, so, providers=["CPUExecutionProvider"])
+        sessions[threads] = ort.InferenceSession(
+            a.model, options(threads), providers=["CPUExecutionProvider"]
+        )
     return sessions[threads]
 
 
@@ -65,11 +71,7 @@ def measure(batch, threads, repeats, cpu=False):
 
 
 def profile(batch, threads, repeats):
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so = options(threads)
     folder = tempfile.mkdtemp()
     so.enable_profiling = True
     so.profile_file_prefix = os.path.join(folder, "ort")

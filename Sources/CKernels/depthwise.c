@@ -416,7 +416,6 @@ int ck_depthwise_ring(int isa, const float *x, long x_plane, long ring, long pla
                       long w, long kh, long kw, long stride, long pad_top, long pad_left, long oh,
                       long ow, long oy_begin, long oy_end, const float *weights, const float *bias,
                       float lo, float hi, float *y, long y_plane) {
-  if (oy_begin < 0) oy_begin = 0;
   return depthwise_rows(isa, x, x_plane, ring, planes, planes, 0, h, w, kh, kw, stride, pad_top,
                         pad_left, oh, ow, oy_begin, oy_end, weights, bias, lo, hi, y, y_plane);
 }

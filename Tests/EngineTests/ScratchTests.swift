@@ -7,23 +7,28 @@ struct ScratchTests {
   @Test("consecutive requests get the same region, grown to the largest one")
   func reusesOneRegion() {
     let scratch = Scratch()
-    let first = scratch.withFloats(1000) { p in
-      p[999] = 1
-      return UInt(bitPattern: p)
-    }
     // A smaller request reuses the block, contents and all.
-    let second = scratch.withFloats(10) { p in (UInt(bitPattern: p), p[999]) }
-    #expect(second.0 == first)
-    #expect(second.1 == 1)
+    let first = Self.markThenReuse(scratch, count: 1000, marker: 1, then: 10)
+    #expect(first.reused == first.marked)
+    #expect(first.seen == 1)
     // A larger one replaces it, and later small ones get the larger block.
-    let third = scratch.withFloats(5000) { p in
-      p[4999] = 2
+    let second = Self.markThenReuse(scratch, count: 5000, marker: 2, then: 100)
+    #expect(second.reused == second.marked)
+    #expect(second.seen == 2)
+    #expect(second.marked % 64 == 0, "cache-line aligned")
+  }
+
+  /// Writes `marker` at the end of a `count`-float request, then makes a `smaller` one: where
+  /// each got its memory, and the marker as the second saw it.
+  static func markThenReuse(_ scratch: Scratch, count: Int, marker: Float, then smaller: Int) -> (
+    marked: UInt, reused: UInt, seen: Float
+  ) {
+    let marked = scratch.withFloats(count) { p in
+      p[count - 1] = marker
       return UInt(bitPattern: p)
     }
-    let fourth = scratch.withFloats(100) { p in (UInt(bitPattern: p), p[4999]) }
-    #expect(fourth.0 == third)
-    #expect(fourth.1 == 2)
-    #expect(third % 64 == 0, "cache-line aligned")
+    let (reused, seen) = scratch.withFloats(smaller) { p in (UInt(bitPattern: p), p[count - 1]) }
+    return (marked, reused, seen)
   }
 
   @Test("callers at the same time each get their own block")
