@@ -36,8 +36,9 @@ public struct Tensor: Sendable, Equatable {
     self.init(shape: shape, repeating: 0)
   }
 
-  /// A tensor whose elements are written by `body` (every element must be written).
-  init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+  /// A tensor whose elements are written by `body` (every element must be written), in storage
+  /// recycled from released activations when there is some of its size.
+  public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Float>) -> Void) {
     let count = shape.reduce(1, *)
     if var data = BufferPool.shared.take(count) {
       data.withUnsafeMutableBufferPointer { body($0) }
