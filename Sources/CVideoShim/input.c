@@ -450,6 +450,28 @@ int cv_input_frame_desc(const cv_input *in, cv_frame_desc *out) {
   return 0;
 }
 
+/// Whether the shim converts frames of this format itself (yuv_rgb.c) instead of swscale.
+static int own_conversion(int format) {
+  return format == AV_PIX_FMT_YUV444P || format == AV_PIX_FMT_YUVJ444P;
+}
+
+/// Converts `f` to RGB24 rows at `dst` with the colour space `cs` and `range`: the shim's own
+/// converter for 8-bit 4:4:4, swscale for the rest.
+static int convert_frame(cv_input *in, const AVFrame *f, int cs, int range, uint8_t *dst,
+                         int stride) {
+  if (own_conversion(f->format)) {
+    return cv_yuv444p_to_rgb24(f->data[0], f->linesize[0], f->data[1], f->linesize[1],
+                               f->data[2], f->linesize[2], f->width, f->height,
+                               sws_getCoefficients(cs),
+                               range || f->format == AV_PIX_FMT_YUVJ444P, dst, stride);
+  }
+  uint8_t *planes[4] = {dst, NULL, NULL, NULL};
+  int strides[4] = {stride, 0, 0, 0};
+  int ret = sws_scale(in->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes,
+                      strides);
+  return ret < 0 ? ret : 0;
+}
+
 int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
   if (!in || !dst || !in->frame_ready) return AVERROR(EINVAL);
   const AVFrame *f = in->frame;
@@ -458,33 +480,33 @@ int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
   int swap = rotation == 90 || rotation == 270;
   if (stride < 3 * (swap ? f->height : f->width)) return AVERROR(EINVAL);
 
-  // Same flags as the ffmpeg CLI's implicit scale filter, so our pixels equal its pixels.
-  in->sws = sws_getCachedContext(in->sws, f->width, f->height, f->format, f->width, f->height,
-                                 AV_PIX_FMT_RGB24, SWS_BICUBIC, NULL, NULL, NULL);
-  if (!in->sws) return AVERROR(EINVAL);
   int range = f->color_range == AVCOL_RANGE_JPEG;
   int cs = f->colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : (int)f->colorspace;
-  if (cs != in->sws_colorspace || range != in->sws_range) {
-    // Fails (harmlessly) for RGB sources, which have no matrix.
-    sws_setColorspaceDetails(in->sws, sws_getCoefficients(cs), range,
-                             sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-    in->sws_colorspace = cs;
-    in->sws_range = range;
+  int own = own_conversion(f->format);
+  if (!own) {
+    // Same flags as the ffmpeg CLI's implicit scale filter, so our pixels equal its pixels.
+    in->sws = sws_getCachedContext(in->sws, f->width, f->height, f->format, f->width, f->height,
+                                   AV_PIX_FMT_RGB24, SWS_BICUBIC, NULL, NULL, NULL);
+    if (!in->sws) return AVERROR(EINVAL);
+    if (cs != in->sws_colorspace || range != in->sws_range) {
+      // Fails (harmlessly) for RGB sources, which have no matrix.
+      sws_setColorspaceDetails(in->sws, sws_getCoefficients(cs), range,
+                               sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+      in->sws_colorspace = cs;
+      in->sws_range = range;
+    }
   }
 
-  // Upright frames of whole 16-pixel blocks go straight into the caller's rows (16-byte
-  // aligned, as the SIMD converters want): the x86 converters write rows in blocks of 8 pixels
-  // and the others exactly `width`, so nothing lands past a row. That saves a 2.7 MB copy per
-  // 720p frame.
-  if (!rotation && !hflip && f->width % 16 == 0 && stride % 16 == 0 && (uintptr_t)dst % 16 == 0) {
-    uint8_t *direct[4] = {dst, NULL, NULL, NULL};
-    int direct_strides[4] = {stride, 0, 0, 0};
-    int ret = sws_scale(in->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
-                        direct, direct_strides);
-    return ret < 0 ? ret : 0;
+  // Upright frames go straight into the caller's rows when the converter writes exactly their
+  // width: always ours, and swscale's for whole 16-pixel blocks (16-byte aligned, as its SIMD
+  // converters want; they write rows in blocks of 8 pixels). That saves a 2.7 MB copy per 720p
+  // frame.
+  if (!rotation && !hflip &&
+      (own || (f->width % 16 == 0 && stride % 16 == 0 && (uintptr_t)dst % 16 == 0))) {
+    return convert_frame(in, f, cs, range, dst, stride);
   }
-  // Other widths: swscale's SIMD converters write whole blocks, so convert into a buffer whose
-  // rows are padded and aligned, then copy (or rotate) into the caller's packed rows.
+  // Otherwise convert into a buffer whose rows are padded and aligned, then copy (or rotate)
+  // into the caller's packed rows.
   int tmp_stride = FFALIGN(f->width * 3 + 64, 64);
   size_t need = (size_t)tmp_stride * ((size_t)f->height + 1);
   if (need > in->tmp_size) {
@@ -493,9 +515,7 @@ int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
     in->tmp_size = in->tmp ? need : 0;
     if (!in->tmp) return AVERROR(ENOMEM);
   }
-  uint8_t *planes[4] = {in->tmp, NULL, NULL, NULL};
-  int strides[4] = {tmp_stride, 0, 0, 0};
-  int ret = sws_scale(in->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
+  int ret = convert_frame(in, f, cs, range, in->tmp, tmp_stride);
   if (ret < 0) return ret;
   if (rotation || hflip) {
     cv_rgb_transform(in->tmp, f->width, f->height, tmp_stride, dst, stride, rotation, hflip);

@@ -131,4 +131,44 @@ struct PixelConversionTests {
       #expect(worst <= 0.52, "\(name) \(w)x\(h) → \(dw)x\(dh) full \(full): max |Δ| \(worst)")
     }
   }
+
+  /// `(crv, cbu, cgu, cgv)` × 65536 for studio-range chroma, as swscale tabulates them, from the
+  /// luma weights `kr` and `kb`.
+  static func coefficients(kr: Double, kb: Double) -> [Int32] {
+    let kg = 1 - kr - kb
+    let s = 255.0 / 224 * 65536
+    return [2 * (1 - kr), 2 * (1 - kb), 2 * kb * (1 - kb) / kg, 2 * kr * (1 - kr) / kg].map {
+      Int32(($0 * s).rounded())
+    }
+  }
+
+  @Test(
+    "YUV 4:4:4 to RGB inverts the colour space's matrix, studio and full range",
+    arguments: [(0.299, 0.114, false), (0.299, 0.114, true), (0.2126, 0.0722, false)])
+  func rgbMatchesDefinition(kr: Double, kb: Double, full: Bool) throws {
+    let (w, h) = (37, 5)
+    let planes = Self.noise(w, h, seed: full ? 7 : 8)
+    let y = Array(planes[0..<w * h])
+    let u = Array(planes[w * h..<2 * w * h])
+    let v = Array(planes[2 * w * h..<3 * w * h])
+    var rgb = [UInt8](repeating: 0, count: w * h * 3)
+    #expect(
+      cv_yuv444p_to_rgb24(
+        y, Int32(w), u, Int32(w), v, Int32(w), Int32(w), Int32(h),
+        Self.coefficients(kr: kr, kb: kb), full ? 1 : 0, &rgb, Int32(w * 3)) == 0)
+    let (ys, cs, y0) = full ? (1.0, 1.0, 0.0) : (255.0 / 219, 255.0 / 224, 16.0)
+    var worst = 0.0
+    for i in 0..<w * h {
+      let l = ys * (Double(y[i]) - y0)
+      let (cb, cr) = (cs * (Double(u[i]) - 128), cs * (Double(v[i]) - 128))
+      let r = l + 2 * (1 - kr) * cr
+      let b = l + 2 * (1 - kb) * cb
+      let g = (l - kr * r - kb * b) / (1 - kr - kb)
+      for (c, want) in [r, g, b].enumerated() {
+        worst = max(worst, abs(Double(rgb[3 * i + c]) - min(255, max(0, want))))
+      }
+    }
+    // 16-bit fixed point, rounded: at most a few thousandths past the exact value's rounding.
+    #expect(worst <= 0.51, "kr \(kr) kb \(kb) full \(full): max |Δ| \(worst)")
+  }
 }

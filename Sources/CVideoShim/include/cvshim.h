@@ -278,6 +278,11 @@ int cv_resize_area_rgb24(const uint8_t *src, int sw, int sh, int sstride, uint8_
 int cv_rgb24_to_yuv420p(const uint8_t *rgb, int stride, int w, int h, uint8_t *y, int ystride,
                         uint8_t *u, int ustride, uint8_t *v, int vstride, int dw, int dh,
                         int full_range);
+/// Planar YUV 4:4:4 `w`×`h` (8-bit) to packed RGB24 with swscale's `coefficients` for the colour
+/// space (`sws_getCoefficients`), studio range unless `full_range` (yuv_rgb.c).
+int cv_yuv444p_to_rgb24(const uint8_t *y, int ystride, const uint8_t *u, int ustride,
+                        const uint8_t *v, int vstride, int w, int h, const int *coefficients,
+                        int full_range, uint8_t *rgb, int stride);
 
 // JPEG (jpeg.c): RGB24 pictures to baseline JPEG with libavcodec's MJPEG encoder.
 
