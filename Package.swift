@@ -47,7 +47,8 @@ let package = Package(
       dependencies: ["CFFmpeg"],
       cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Wno-unused-parameter"])],
       linkerSettings: [
-        .linkedLibrary("avdevice"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
+        // libavdevice is loaded on demand (util.c), not linked.
+        .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
         .linkedLibrary("swscale"), .linkedLibrary("swresample"), .linkedLibrary("avutil"),
       ]
     ),

@@ -109,7 +109,6 @@ static void frame_transform(const cv_input *in, const AVFrame *f, int *rotation,
 int cv_input_open(cv_input **out, const cv_input_config *config) {
   if (!out || !config || !config->url) return AVERROR(EINVAL);
   *out = NULL;
-  cv_register_devices();
 
   int ret = 0;
   AVDictionary *opts = NULL;
@@ -126,7 +125,7 @@ int cv_input_open(cv_input **out, const cv_input_config *config) {
   touch(in);
 
   if (config->format_name && config->format_name[0]) {
-    ifmt = av_find_input_format(config->format_name);
+    ifmt = cv_find_demuxer(config->format_name);
     if (!ifmt) {
       ret = AVERROR_DEMUXER_NOT_FOUND;
       goto fail;

@@ -8,7 +8,10 @@
 
 #include "cvshim.h"
 
+/// Loads libavdevice and registers its devices (once; see util.c).
 void cv_register_devices(void);
+/// The demuxer or input device called `name`, loading the devices when no library linked has it.
+const AVInputFormat *cv_find_demuxer(const char *name);
 
 /// An AVIOContext reading file descriptor `fd` (a pipe) that polls in short slices and gives up
 /// with AVERROR_EXIT when `should_stop(opaque)` says so (timeout, interrupt). Free with

@@ -8,6 +8,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/dict.h>
 #include <libswscale/swscale.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -74,19 +75,39 @@ static void install_log(void) {
 }
 void cv_install_log_callback(void) { pthread_once(&log_once, install_log); }
 
+// libavdevice is loaded when an input or output names a format no other library has (v4l2,
+// lavfi, x11grab...), not linked: it pulls in about 90 more libraries (SDL, PulseAudio, X11,
+// OpenGL...), whose symbol binding took 0.1 s of every start, for files and streams that never
+// use them.
 static pthread_once_t devices_once = PTHREAD_ONCE_INIT;
-static void register_devices(void) { avdevice_register_all(); }
+static void register_devices(void) {
+  void *lib = dlopen("libavdevice.so." AV_STRINGIFY(LIBAVDEVICE_VERSION_MAJOR),
+                     RTLD_NOW | RTLD_GLOBAL);
+  if (!lib) return;  // no devices: their formats stay unknown, reported as such
+  void (*register_all)(void) = (void (*)(void))dlsym(lib, "avdevice_register_all");
+  if (register_all) register_all();
+}
 void cv_register_devices(void) { pthread_once(&devices_once, register_devices); }
 
-int cv_has_muxer(const char *name) {
-  return name && av_guess_format(name, NULL, NULL) != NULL &&
-         strcmp(av_guess_format(name, NULL, NULL)->name, name) == 0;
+const AVInputFormat *cv_find_demuxer(const char *name) {
+  if (!name) return NULL;
+  const AVInputFormat *f = av_find_input_format(name);
+  if (f) return f;
+  cv_register_devices();
+  return av_find_input_format(name);
 }
 
-int cv_has_demuxer(const char *name) {
-  cv_register_devices();
-  return name && av_find_input_format(name) != NULL;
+int cv_has_muxer(const char *name) {
+  if (!name) return 0;
+  const AVOutputFormat *f = av_guess_format(name, NULL, NULL);
+  if (!f || strcmp(f->name, name) != 0) {
+    cv_register_devices();  // maybe an output device
+    f = av_guess_format(name, NULL, NULL);
+  }
+  return f && strcmp(f->name, name) == 0;
 }
+
+int cv_has_demuxer(const char *name) { return cv_find_demuxer(name) != NULL; }
 
 int cv_has_encoder(const char *name) {
   return name && avcodec_find_encoder_by_name(name) != NULL;
