@@ -142,18 +142,20 @@ public struct HeatmapPlacement: Sendable {
   private func columnsPass(_ map: [Float], into across: inout [Float]) {
     precondition(map.count == mapWidth * mapHeight, "map size differs from the placement's")
     across.resize(unspecified: mapHeight * frameWidth)
-    map.withUnsafeBufferPointer { src in
-      across.withUnsafeMutableBufferPointer { mid in
-        for y in 0..<mapHeight {
-          let row = src.baseAddress.map { $0 + y * mapWidth }
-          let dst = y * frameWidth
-          for x in 0..<frameWidth {
-            let t = columns[x]
-            guard t.inside, let row else {
-              mid[dst + x] = 0
-              continue
+    let inside = columns.inside
+    columns.withTaps { first, second, w0, w1 in
+      map.withUnsafeBufferPointer { src in
+        across.withUnsafeMutableBufferPointer { mid in
+          guard let src = src.baseAddress, let mid = mid.baseAddress else { return }
+          for y in 0..<mapHeight {
+            let row = src + y * mapWidth
+            let dst = mid + y * frameWidth
+            dst.update(repeating: 0, count: inside.lowerBound)
+            (dst + inside.upperBound).update(repeating: 0, count: frameWidth - inside.upperBound)
+            // The positions inside, without a branch.
+            for x in inside {
+              dst[x] = row[Int(first[x])] * w0[x] + row[Int(second[x])] * w1[x]
             }
-            mid[dst + x] = row[t.i0] * t.w0 + row[t.i1] * t.w1
           }
         }
       }
@@ -169,6 +171,11 @@ private struct Taps: Sendable {
     var inside = false
   }
   private var taps: [Tap]
+  /// The output positions that sample the source (the others are outside): one range.
+  let inside: Range<Int>
+  /// The taps of every position as separate arrays, for the column pass's inner loop.
+  private let first: [Int32], second: [Int32]
+  private let firstWeight: [Float], secondWeight: [Float]
 
   /// Output positions `from ..< from + span` (of `count`) sample source positions
   /// `to ..< to + width` (of `source`); the rest are outside.
@@ -185,7 +192,33 @@ private struct Taps: Sendable {
       let f = Float(clamped - Double(i0))
       return Tap(i0: i0, i1: i1, w0: 1 - f, w1: f, inside: true)
     }
+    let lower = taps.firstIndex { $0.inside } ?? 0
+    inside = lower..<((taps.lastIndex { $0.inside } ?? -1) + 1)
+    first = taps.map { Int32($0.i0) }
+    second = taps.map { Int32($0.i1) }
+    firstWeight = taps.map(\.w0)
+    secondWeight = taps.map(\.w1)
   }
 
   subscript(i: Int) -> Tap { taps[i] }
+
+  /// Calls `body` with the first and second source index and weight of every position.
+  func withTaps(
+    _ body: (
+      UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Float>, UnsafePointer<Float>
+    ) -> Void
+  ) {
+    first.withUnsafeBufferPointer { i0 in
+      second.withUnsafeBufferPointer { i1 in
+        firstWeight.withUnsafeBufferPointer { w0 in
+          secondWeight.withUnsafeBufferPointer { w1 in
+            guard let i0 = i0.baseAddress, let i1 = i1.baseAddress, let w0 = w0.baseAddress,
+              let w1 = w1.baseAddress
+            else { return }
+            body(i0, i1, w0, w1)
+          }
+        }
+      }
+    }
+  }
 }

@@ -107,7 +107,7 @@ public struct Overlay: Sendable, Equatable {
               var x = 255 * ((heat + image) / peak)
               x.replace(with: 255, where: x .>= 255)
               t.storeBytes(
-                of: SIMD8<UInt8>(truncatingIfNeeded: Colormap.floorBits(x)), toByteOffset: row + v,
+                of: Colormap.lowBytes(Colormap.floorBits(x)), toByteOffset: row + v,
                 as: SIMD8<UInt8>.self)
             }
           }
