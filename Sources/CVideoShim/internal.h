@@ -8,6 +8,9 @@
 
 #include "cvshim.h"
 
+/// `v` saturated to a byte: the last step of the pixel conversions (rgb_yuv.c, yuv_rgb.c).
+static inline uint8_t clip8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v; }
+
 /// Loads libavdevice and registers its devices (once; see util.c).
 void cv_register_devices(void);
 /// The demuxer or input device called `name`, loading the devices when no library linked has it.

@@ -31,7 +31,6 @@ static yuv_matrix matrix(int full_range) {
   return m;
 }
 
-static inline uint8_t clip8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v; }
 
 /// One row pair of whole 2x2 blocks: `n` (even) pixels of rows `s0` and `s1`. Written as plain
 /// loops over pixels and blocks so that the compiler vectorises them (compiled twice, for AVX2

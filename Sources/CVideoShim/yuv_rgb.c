@@ -2,7 +2,7 @@
 //
 // swscale has no fast path from 4:4:4 to RGB: its generic scaler took 6.6 ms per 1280x720 frame
 // (perf, the 4:4:4 cockatoo clip), more than decoding it. This applies the same matrix
-// (swscale's coefficients for the frame's colour space, studio or full range) in 16-bit fixed
+// (swscale's coefficients for the frame's colour space, studio or full range) in 16.16 fixed
 // point, rounded to nearest, as a plain loop the compiler vectorises (compiled for AVX2 and for
 // the baseline).
 #include <math.h>
@@ -30,7 +30,6 @@ static rgb_matrix rgb_matrix_for(const int *coefficients, int full_range) {
   return m;
 }
 
-static inline uint8_t clip8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v; }
 
 #define ROW_BODY                                                                                   \
   for (int x = 0; x < n; x++) {                                                                    \
