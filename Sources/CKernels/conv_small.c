@@ -9,15 +9,11 @@
 // broadcasts for twelve FMAs, as in the GEMM's own inner loop, and in the same order (zero,
 // then every tap in turn, then bias and clamp), so the outputs are the GEMM's. The stem of
 // EfficientNet-Lite0 went from about 1.0 to 0.7 ms per 224×224 image.
+#include "avx2.h"
 #include "ckernels.h"
 
 #include <stdlib.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define CK_AVX2 __attribute__((target("avx2,fma")))
-#define CK_X86 1
-#endif
 
 #define MR CK_PANEL_ROWS
 /// The most taps (`channels·kh·kw`) the kernel keeps pointers for.
@@ -33,10 +29,6 @@ int ck_conv_small_supported(long channels, long kh, long kw, long stride_h, long
 }
 
 #if CK_X86
-CK_AVX2 static inline __m256i lanes(long n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
 /// One output row's 6×16 tiles for weight panel `a` (`k` taps of 6 floats), its first `rows`
 /// rows stored at `y` (rows `ohw` apart) for `ow` columns.
 CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, long ow,
@@ -66,7 +58,7 @@ CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, l
         if (left >= 8) {
           _mm256_storeu_ps(out + 8 * v, o);
         } else if (left > 0) {
-          _mm256_maskstore_ps(out + 8 * v, lanes(left), o);
+          _mm256_maskstore_ps(out + 8 * v, ck_lanes(left), o);
         }
       }
     }

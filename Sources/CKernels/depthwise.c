@@ -7,17 +7,12 @@
 // independent YMM accumulators) with the taps as broadcast FMAs; 3×3 kernels instead keep their
 // nine weights in registers and load each input row vector once for all the output rows it
 // feeds.
+#include "avx2.h"
 #include "ckernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define CK_X86 1
-#define CK_AVX2 __attribute__((target("avx2,fma")))
-#define CK_INLINE __attribute__((always_inline)) inline
-#endif
 
 #define MAXK 7
 /// Zero floats after each half of a scratch plane, for ``fill_avx2``'s whole-vector stores.
@@ -89,11 +84,6 @@ static void fill(const layout *l, const float *src, float *dst) {
 }
 
 #if CK_X86
-/// The first `n` (0…8) lanes set.
-CK_AVX2 CK_INLINE static __m256i lanes(long n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
 /// ``fill`` with whole-vector copies: each row is read with masked loads and written in full
 /// vectors, the lanes past the row's end as zeros. Those land in the right padding (zero
 /// anyway), in the next row (written after this one) or in the `SLACK` floats after each half.
@@ -106,7 +96,7 @@ CK_AVX2 static void fill_avx2(const layout *l, const float *src, float *dst) {
     if (l->stride == 1) {
       float *d = dst + r * l->cols + l->pad_left;
       for (long i = 0; i < n; i += 8) {
-        __m256 v = n - i >= 8 ? _mm256_loadu_ps(s + i) : _mm256_maskload_ps(s + i, lanes(n - i));
+        __m256 v = n - i >= 8 ? _mm256_loadu_ps(s + i) : _mm256_maskload_ps(s + i, ck_lanes(n - i));
         _mm256_storeu_ps(d + i, v);
       }
       continue;
@@ -115,9 +105,9 @@ CK_AVX2 static void fill_avx2(const layout *l, const float *src, float *dst) {
     split_targets(l, dst + r * l->cols, dst + l->half + r * l->cols, &first, &second);
     for (long i = 0; 2 * i < n; i += 8) {
       long left = n - 2 * i;
-      __m256 a = left >= 8 ? _mm256_loadu_ps(s + 2 * i) : _mm256_maskload_ps(s + 2 * i, lanes(left));
+      __m256 a = left >= 8 ? _mm256_loadu_ps(s + 2 * i) : _mm256_maskload_ps(s + 2 * i, ck_lanes(left));
       __m256 b = left >= 16  ? _mm256_loadu_ps(s + 2 * i + 8)
-                 : left > 8 ? _mm256_maskload_ps(s + 2 * i + 8, lanes(left - 8))
+                 : left > 8 ? _mm256_maskload_ps(s + 2 * i + 8, ck_lanes(left - 8))
                             : _mm256_setzero_ps();
       // [a0 a2 b0 b2 a4 a6 b4 b6] → [a0 a2 a4 a6 b0 b2 b4 b6]
       __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
@@ -182,9 +172,7 @@ CK_AVX2 CK_INLINE static void block_avx2(const float *base, long row_step, long 
       if (n >= 8) {
         _mm256_storeu_ps(d, out);
       } else if (n > 0) {
-        __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), idx);
-        _mm256_maskstore_ps(d, mask, out);
+        _mm256_maskstore_ps(d, ck_lanes(n), out);
       }
     }
   }
@@ -211,7 +199,7 @@ CK_AVX2 CK_INLINE static void block3_rr(const float *base, long stride, long col
     if (valid >= 8) {
       _mm256_storeu_ps(dst + r * ow, out);
     } else {
-      _mm256_maskstore_ps(dst + r * ow, lanes(valid), out);
+      _mm256_maskstore_ps(dst + r * ow, ck_lanes(valid), out);
     }
   }
 }

@@ -5,23 +5,18 @@
 // few hundred multiply-adds. Here 8 planes at a time are transposed into a zero-padded
 // `[rows][cols][8]` block (8×8 register transposes), every tap is one FMA on 8 channels at 4
 // output pixels, and the `[pixels][8]` result is transposed back into the 8 output planes.
+#include "avx2.h"
 #include "ckernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-#define CK_AVX2 __attribute__((target("avx2,fma")))
 
 /// Output pixels per register block.
 #define PX 4
 /// Taps of the largest kernel (7×7, as ``ck_depthwise_supported``).
 #define MAXTAPS 49
-
-CK_AVX2 static inline __m256i lanes8(long n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 
 /// Transposes the 8×8 matrix held as 8 row vectors.
 CK_AVX2 static inline void transpose8(__m256 r[8]) {
@@ -58,7 +53,7 @@ CK_AVX2 static void pack8(const geometry *g, const float *src, long n, float *t)
   for (long iy = 0; iy < g->h; iy++) {
     for (long x0 = 0; x0 < g->w; x0 += 8) {
       long count = g->w - x0 < 8 ? g->w - x0 : 8;
-      __m256i mask = lanes8(count);
+      __m256i mask = ck_lanes(count);
       __m256 r[8];
       for (long p = 0; p < 8; p++) {
         r[p] = p < n ? _mm256_maskload_ps(src + p * plane + iy * g->w + x0, mask)

@@ -8,15 +8,12 @@
 // the output is written as six sequential streams (output rows are whole image planes apart,
 // which would alias in L1 if many rows were written at once). Bias and clamp (and a fused
 // residual Add) are applied when the last depth block stores the tile.
+#include "avx2.h"
 #include "ckernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define CK_X86 1
-#endif
 
 #define MR CK_PANEL_ROWS
 #define NR 16
@@ -102,9 +99,6 @@ typedef struct {
 } source;
 
 #if CK_X86
-#define CK_AVX2 __attribute__((target("avx2,fma")))
-#define CK_INLINE __attribute__((always_inline)) inline
-
 /// `d[i] = src[2i]` for `i < 16` (`src[0...30]` readable) with four loads and two shuffles per
 /// eight outputs instead of sixteen scalar copies.
 CK_AVX2 static void gather16_s2_avx2(const float *src, float *d) {

@@ -455,10 +455,10 @@ static int own_conversion(int format) {
 }
 
 /// Converts `f` to RGB24 rows at `dst` with the colour space `cs` and `range`: the shim's own
-/// converter for 8-bit 4:4:4, swscale for the rest.
-static int convert_frame(cv_input *in, const AVFrame *f, int cs, int range, uint8_t *dst,
-                         int stride) {
-  if (own_conversion(f->format)) {
+/// converter when `own` (``own_conversion``), else swscale.
+static int convert_frame(cv_input *in, const AVFrame *f, int own, int cs, int range,
+                         uint8_t *dst, int stride) {
+  if (own) {
     return cv_yuv444p_to_rgb24(f->data[0], f->linesize[0], f->data[1], f->linesize[1],
                                f->data[2], f->linesize[2], f->width, f->height,
                                sws_getCoefficients(cs),
@@ -502,7 +502,7 @@ int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
   // frame.
   if (!rotation && !hflip &&
       (own || (f->width % 16 == 0 && stride % 16 == 0 && (uintptr_t)dst % 16 == 0))) {
-    return convert_frame(in, f, cs, range, dst, stride);
+    return convert_frame(in, f, own, cs, range, dst, stride);
   }
   // Otherwise convert into a buffer whose rows are padded and aligned, then copy (or rotate)
   // into the caller's packed rows.
@@ -514,7 +514,7 @@ int cv_input_frame_rgb(cv_input *in, uint8_t *dst, int stride) {
     in->tmp_size = in->tmp ? need : 0;
     if (!in->tmp) return AVERROR(ENOMEM);
   }
-  int ret = convert_frame(in, f, cs, range, in->tmp, tmp_stride);
+  int ret = convert_frame(in, f, own, cs, range, in->tmp, tmp_stride);
   if (ret < 0) return ret;
   if (rotation || hflip) {
     cv_rgb_transform(in->tmp, f->width, f->height, tmp_stride, dst, stride, rotation, hflip);

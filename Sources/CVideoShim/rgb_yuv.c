@@ -31,34 +31,30 @@ static yuv_matrix matrix(int full_range) {
   return m;
 }
 
-
-/// One row pair of whole 2x2 blocks: `n` (even) pixels of rows `s0` and `s1`. Written as plain
-/// loops over pixels and blocks so that the compiler vectorises them (compiled twice, for AVX2
-/// and for the baseline).
-#define ROW_PAIR_BODY                                                                              \
-  const int yround = m->y0 + (1 << 14), cbase = (128 << 17) + (1 << 16);                         \
-  for (int x = 0; x < n; x++)                                                                      \
-    y0[x] = clip8((yround + m->yr * s0[3 * x] + m->yg * s0[3 * x + 1] + m->yb * s0[3 * x + 2]) >> \
-                  15);                                                                             \
-  for (int x = 0; x < n; x++)                                                                      \
-    y1[x] = clip8((yround + m->yr * s1[3 * x] + m->yg * s1[3 * x + 1] + m->yb * s1[3 * x + 2]) >> \
-                  15);                                                                             \
-  for (int c = 0; c < n / 2; c++) {                                                                \
-    int r = s0[6 * c] + s0[6 * c + 3] + s1[6 * c] + s1[6 * c + 3];                                 \
-    int g = s0[6 * c + 1] + s0[6 * c + 4] + s1[6 * c + 1] + s1[6 * c + 4];                         \
-    int b = s0[6 * c + 2] + s0[6 * c + 5] + s1[6 * c + 2] + s1[6 * c + 5];                         \
-    u[c] = clip8((cbase + m->ur * r + m->ug * g + m->ub * b) >> 17);                               \
-    v[c] = clip8((cbase + m->vr * r + m->vg * g + m->vb * b) >> 17);                               \
-  }
-
 typedef void row_pair_fn(const uint8_t *restrict s0, const uint8_t *restrict s1, int n,
                          uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *restrict u,
                          uint8_t *restrict v, const yuv_matrix *m);
 
+/// One row pair of whole 2x2 blocks: `n` (even) pixels of rows `s0` and `s1`. The definition,
+/// in integers: ``row_pair_avx2`` computes the same sums, and takes this for its last pixels and
+/// on CPUs without AVX2.
 static void row_pair(const uint8_t *restrict s0, const uint8_t *restrict s1, int n,
                      uint8_t *restrict y0, uint8_t *restrict y1, uint8_t *restrict u,
                      uint8_t *restrict v, const yuv_matrix *m) {
-  ROW_PAIR_BODY
+  const int yround = m->y0 + (1 << 14), cbase = (128 << 17) + (1 << 16);
+  for (int x = 0; x < n; x++)
+    y0[x] = clip8((yround + m->yr * s0[3 * x] + m->yg * s0[3 * x + 1] + m->yb * s0[3 * x + 2]) >>
+                  15);
+  for (int x = 0; x < n; x++)
+    y1[x] = clip8((yround + m->yr * s1[3 * x] + m->yg * s1[3 * x + 1] + m->yb * s1[3 * x + 2]) >>
+                  15);
+  for (int c = 0; c < n / 2; c++) {
+    int r = s0[6 * c] + s0[6 * c + 3] + s1[6 * c] + s1[6 * c + 3];
+    int g = s0[6 * c + 1] + s0[6 * c + 4] + s1[6 * c + 1] + s1[6 * c + 4];
+    int b = s0[6 * c + 2] + s0[6 * c + 5] + s1[6 * c + 2] + s1[6 * c + 5];
+    u[c] = clip8((cbase + m->ur * r + m->ug * g + m->ub * b) >> 17);
+    v[c] = clip8((cbase + m->vr * r + m->vg * g + m->vb * b) >> 17);
+  }
 }
 
 #if defined(__x86_64__)

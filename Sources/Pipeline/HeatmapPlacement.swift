@@ -170,17 +170,17 @@ private struct Taps: Sendable {
     var w0: Float = 0, w1: Float = 0
     var inside = false
   }
-  private var taps: [Tap]
   /// The output positions that sample the source (the others are outside): one range.
   let inside: Range<Int>
-  /// The taps of every position as separate arrays, for the column pass's inner loop.
+  /// The taps of every position as separate arrays, as the column pass's inner loop reads them
+  /// (positions outside have zeros).
   private let first: [Int32], second: [Int32]
   private let firstWeight: [Float], secondWeight: [Float]
 
   /// Output positions `from ..< from + span` (of `count`) sample source positions
   /// `to ..< to + width` (of `source`); the rest are outside.
   init(count: Int, source: Int, from: Int, span: Int, to: Int, width: Int) {
-    taps = (0..<count).map { o in
+    let taps = (0..<count).map { o in
       guard o >= from && o < from + span, span > 0, width > 0 else { return Tap() }
       let scale = Double(width) / Double(span)
       let s = (Double(o - from) + 0.5) * scale - 0.5 + Double(to)
@@ -200,7 +200,11 @@ private struct Taps: Sendable {
     secondWeight = taps.map(\.w1)
   }
 
-  subscript(i: Int) -> Tap { taps[i] }
+  subscript(i: Int) -> Tap {
+    Tap(
+      i0: Int(first[i]), i1: Int(second[i]), w0: firstWeight[i], w1: secondWeight[i],
+      inside: inside.contains(i))
+  }
 
   /// Calls `body` with the first and second source index and weight of every position.
   func withTaps(
