@@ -35,7 +35,7 @@ packages=(
   libswscale-dev    #   brings libavfilter-dev and libpostproc-dev along: its .pc requires them)
   libswresample-dev
   libavutil-dev
-  libavdevice-dev
+  libavdevice-dev   # its header, and libavdevice59, which the shim loads for camera and lavfi input
   libopenblas-dev   # Sources/COpenBLAS: the engine's matrix products (pkg-config "openblas")
   pkg-config        # SwiftPM finds the two system libraries above through it
   python3           # scripts/make-test-media.sh patches bytes with the standard library
