@@ -24,6 +24,10 @@ int ck_isa(void);
 void ck_set_single_threaded(int on);
 int ck_single_threaded(void);
 
+/// The threads OpenBLAS started with (`OPENBLAS_NUM_THREADS` or the CPUs), noted when CKernels
+/// put it on one thread and stopped its workers at load; 0 when OpenBLAS was not loaded then.
+long ck_openblas_started_threads(void);
+
 /// Rows of the panels `ck_pack_weights` writes (the GEMM micro-tile's height).
 #define CK_PANEL_ROWS 6
 

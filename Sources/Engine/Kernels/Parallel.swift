@@ -12,13 +12,21 @@ import Synchronization
 enum Parallel {
   /// The thread count until ``BLAS/threads`` is set.
   ///
-  /// What OpenBLAS was started with (`OPENBLAS_NUM_THREADS` or the core count); reading it turns
-  /// OpenBLAS down to one thread, as the engine splits work itself.
+  /// What OpenBLAS started with (`OPENBLAS_NUM_THREADS` or the core count), before CKernels put
+  /// it on one thread at load (`ck_openblas_started_threads`); otherwise reading it turns
+  /// OpenBLAS down to one thread here, as the engine splits work itself.
   private static let initial: Int = {
-    let n = max(1, Int(openblas_get_num_threads()))
+    let started = Int(ck_openblas_started_threads())
+    let n = started > 0 ? started : max(1, Int(openblas_get_num_threads()))
     openblas_set_num_threads(1)
     return n
   }()
+  /// The threads OpenBLAS started with before CKernels stopped its workers (0: it did not).
+  static var openBLASStarted: Int { Int(ck_openblas_started_threads()) }
+
+  /// The threads OpenBLAS uses now.
+  static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
+
   /// The count ``BLAS/threads`` set (0: not set).
   private static let count = Atomic<Int>(0)
 
