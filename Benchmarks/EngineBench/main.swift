@@ -10,7 +10,8 @@
 // runs), and onnxruntime's forward
 // (Benchmarks/EngineBench/ort_time.py in a venv at .build/bench-venv, created on first use with
 // `pip install onnxruntime numpy`). The machine is shared, so each configuration runs `--rounds`
-// rounds that alternate the engine and onnxruntime (each a median of `--repeats` runs); the
+// rounds that alternate the engine and onnxruntime, the engine's forward first in even rounds
+// and second in odd ones (each a median of `--repeats` runs); the
 // table shows the median round, and the fastest round in brackets. Input: uniform noise in
 // [-1, 1] (speed does not depend on the values).
 //
@@ -178,22 +179,31 @@ for batch in o.batches {
     var both: [Double] = []
     var onnx: [Double] = []
     var ratios: [Double] = []
-    for _ in 0..<max(o.rounds, 1) {
-      let f =
-        try time(o.repeats, cpu: o.cpuTime) { _ = try model.predict(x) } / Double(batch) * 1000
-      let b =
-        try time(o.repeats, cpu: o.cpuTime) {
-          let pass = try model.forward(x, keeping: [layer])
-          let logits = pass.logits
-          let k = logits.shape[1]
-          let top = (0..<batch).map { n in
-            (0..<k).max { logits.data[n * k + $0] < logits.data[n * k + $1] } ?? 0
-          }
-          _ = try pass.backward(from: [Tensor.oneHot(classes: top, count: k)], to: [layer])
-        } / Double(batch) * 1000
+    func forward() throws -> Double {
+      try time(o.repeats, cpu: o.cpuTime) { _ = try model.predict(x) } / Double(batch) * 1000
+    }
+    func forwardBackward() throws -> Double {
+      try time(o.repeats, cpu: o.cpuTime) {
+        let pass = try model.forward(x, keeping: [layer])
+        let logits = pass.logits
+        let k = logits.shape[1]
+        let top = (0..<batch).map { n in
+          (0..<k).max { logits.data[n * k + $0] < logits.data[n * k + $1] } ?? 0
+        }
+        _ = try pass.backward(from: [Tensor.oneHot(classes: top, count: k)], to: [layer])
+      } / Double(batch) * 1000
+    }
+    for round in 0..<max(o.rounds, 1) {
+      // The engine's forward and onnxruntime's are measured back to back, in turn first and
+      // second, so a change of machine load between measurements favours neither.
+      let engineFirst = round.isMultiple(of: 2)
+      let b = engineFirst ? nil : try forwardBackward()
+      let early = engineFirst ? try forward() : nil
+      let r = ort?.measure(batch: batch, threads: threads, repeats: o.repeats, cpu: o.cpuTime)
+      let f = try early ?? forward()
       fwd.append(f)
-      both.append(b)
-      if let r = ort?.measure(batch: batch, threads: threads, repeats: o.repeats, cpu: o.cpuTime) {
+      both.append(try b ?? forwardBackward())
+      if let r {
         onnx.append(r)
         ratios.append(f / r)
       }
