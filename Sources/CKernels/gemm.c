@@ -53,13 +53,21 @@ static inline long offset_of(long c, long hw, long image_stride) {
   return (c / hw) * image_stride + c % hw;
 }
 
+/// Floats per depth row of a micro-panel `width` columns wide: 16, or `width` for a tail of at
+/// most 4 columns on AVX2, which ``columns_avx2`` reads. Padded to 16, such a tail read one
+/// float of every 64-byte line: a 7×7 map's 49th column took 15 % of the head's product.
+static inline long panel_stride(int isa, long width) {
+  return isa == CK_ISA_AVX2_FMA && width <= 4 ? width : NR;
+}
+
 /// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X (rows `plane` floats apart) into
-/// 16-column micro-panels (`dst[j][kk][0..<16]`), zero past `nc`.
-static void pack_x(const float *x, long hw, long plane, long image_stride, long k0, long kc,
-                   long c0, long nc, float *dst) {
+/// 16-column micro-panels (`dst[j][kk][0..<16]`), zero past `nc`; a narrow tail at
+/// ``panel_stride``.
+static void pack_x(int isa, const float *x, long hw, long plane, long image_stride, long k0,
+                   long kc, long c0, long nc, float *dst) {
   for (long j = 0; j < nc; j += NR) {
     long width = nc - j < NR ? nc - j : NR;
-    long c = c0 + j;
+    long c = c0 + j, ps = panel_stride(isa, width);
     float *panel = dst + j * kc;
     if ((c % hw) + width <= hw) {
       // The micro-panel's columns are consecutive pixels of one image.
@@ -72,15 +80,15 @@ static void pack_x(const float *x, long hw, long plane, long image_stride, long 
         continue;
       }
       for (long kk = 0; kk < kc; kk++) {
-        float *d = panel + kk * NR;
+        float *d = panel + kk * ps;
         const float *r = src + kk * plane;
-        for (long i = 0; i < NR; i++) d[i] = i < width ? r[i] : 0.0f;
+        for (long i = 0; i < ps; i++) d[i] = i < width ? r[i] : 0.0f;
       }
       continue;
     }
-    for (long i = 0; i < NR; i++) {
+    for (long i = 0; i < ps; i++) {
       const float *src = i < width ? x + offset_of(c + i, hw, image_stride) + k0 * plane : NULL;
-      for (long kk = 0; kk < kc; kk++) panel[kk * NR + i] = src ? src[kk * plane] : 0.0f;
+      for (long kk = 0; kk < kc; kk++) panel[kk * ps + i] = src ? src[kk * plane] : 0.0f;
     }
   }
 }
@@ -152,10 +160,11 @@ static void pack_conv(int isa, const source *s, long k0, long kc, long c0, long 
     // All 16 columns in one output row: per depth row, one bounds check and a strided copy of
     // the columns that fall inside the input (the others are padding).
     int row = width == NR && iy0[0] == iy0[NR - 1] && base[0] == base[NR - 1];
+    long ps = panel_stride(isa, width);
     float *panel = dst + j * kc;
     long ci = k0 / taps, ky = (k0 % taps) / s->kw, kx = k0 % s->kw;
     for (long kk = 0; kk < kc; kk++) {
-      float *d = panel + kk * NR;
+      float *d = panel + kk * ps;
       long dy = ky * s->dh, dx = kx * s->dw;
       if (row) {
         long iy = iy0[0] + dy;
@@ -171,7 +180,7 @@ static void pack_conv(int isa, const source *s, long k0, long kc, long c0, long 
           pack_row(isa, src, s->sw, lo, hi, d);
         }
       } else {
-        for (long i = 0; i < NR; i++) {
+        for (long i = 0; i < ps; i++) {
           float v = 0.0f;
           if (i < width) {
             long iy = iy0[i] + dy, ix = ix0[i] + dx;
@@ -195,7 +204,7 @@ static void pack_block(int isa, const source *s, long k0, long kc, long c0, long
   if (s->conv) {
     pack_conv(isa, s, k0, kc, c0, nc, dst);
   } else {
-    pack_x(s->x, s->hw, s->plane, s->image_stride, k0, kc, c0, nc, dst);
+    pack_x(isa, s->x, s->hw, s->plane, s->image_stride, k0, kc, c0, nc, dst);
   }
 }
 
@@ -312,7 +321,8 @@ CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *
 /// map), vectorised over the panel's 6 rows instead of 16 columns: one FMA per depth step and
 /// column instead of six, with `U` interleaved accumulators per column so the FMAs do not wait
 /// on each other. Lanes 6 and 7 read the next step's weights and are never stored. Column `i`
-/// is `b[kk·16 + i]`; its outputs go to `y[at[i] + r·hw]` for `r < rows`.
+/// is `b[kk·W + i]` (a compact tail, ``panel_stride``); its outputs go to `y[at[i] + r·hw]` for
+/// `r < rows`.
 CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const float *b,
                                                 const int W, const int U, const long *at, long hw,
                                                 long rows, int accumulate, int last,
@@ -326,14 +336,14 @@ CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const f
   for (; kk + U <= kc; kk += U) {
     for (int u = 0; u < U; u++) {
       __m256 av = _mm256_loadu_ps(a + (kk + u) * MR);
-      const float *bk = b + (kk + u) * NR;
+      const float *bk = b + (kk + u) * W;
       for (int i = 0; i < W; i++) acc[i][u] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i][u]);
     }
   }
   for (; kk < kc; kk++) {
     __m256 av = _mm256_loadu_ps(a + kk * MR);
     for (int i = 0; i < W; i++) {
-      acc[i][0] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + kk * NR + i), acc[i][0]);
+      acc[i][0] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + kk * W + i), acc[i][0]);
     }
   }
   for (int i = 0; i < W; i++) {
