@@ -29,19 +29,20 @@ int ck_conv_small_supported(long channels, long kh, long kw, long stride_h, long
 }
 
 #if CK_X86
-/// One output row's 6×16 tiles for weight panel `a` (`k` taps of 6 floats), its first `rows`
-/// rows stored at `y` (rows `ohw` apart) for `ow` columns.
-CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, long ow,
-                              const float *bias6, long rows, float lo, float hi, float *y,
-                              long ohw) {
+/// One output row's R×16 tiles (R = 6, or 4 for a last panel of at most 4 rows: 8 FMAs a step
+/// instead of 12) for weight panel `a` (`k` taps of 6 floats), its first `rows` rows stored at
+/// `y` (rows `ohw` apart) for `ow` columns.
+CK_AVX2 CK_INLINE static void row_tiles_impl(const float *a, long k, const float *const *tap,
+                                             long ow, const float *bias6, long rows, float lo,
+                                             float hi, float *y, long ohw, const int R) {
   __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
   for (long ox = 0; ox < ow; ox += 16) {
     __m256 acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     const float *ak = a;
     for (long kk = 0; kk < k; kk++) {
       __m256 b0 = _mm256_loadu_ps(tap[kk] + ox), b1 = _mm256_loadu_ps(tap[kk] + ox + 8);
-      for (int r = 0; r < MR; r++) {
+      for (int r = 0; r < R; r++) {
         __m256 av = _mm256_broadcast_ss(ak + r);
         acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
         acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
@@ -49,7 +50,7 @@ CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, l
       ak += MR;
     }
     long n = ow - ox < 16 ? ow - ox : 16;
-    for (int r = 0; r < MR && r < rows; r++) {
+    for (int r = 0; r < R && r < rows; r++) {
       __m256 bv = _mm256_broadcast_ss(bias6 + r);
       float *out = y + r * ohw + ox;
       for (int v = 0; v < 2; v++) {
@@ -62,6 +63,16 @@ CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, l
         }
       }
     }
+  }
+}
+
+CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, long ow,
+                              const float *bias6, long rows, float lo, float hi, float *y,
+                              long ohw) {
+  if (rows <= 4) {
+    row_tiles_impl(a, k, tap, ow, bias6, rows, lo, hi, y, ohw, 4);
+  } else {
+    row_tiles_impl(a, k, tap, ow, bias6, rows, lo, hi, y, ohw, MR);
   }
 }
 #endif
