@@ -16,8 +16,7 @@ enum Parallel {
   /// it on one thread at load (`ck_openblas_started_threads`); otherwise reading it turns
   /// OpenBLAS down to one thread here, as the engine splits work itself.
   private static let initial: Int = {
-    let started = Int(ck_openblas_started_threads())
-    let n = started > 0 ? started : max(1, Int(openblas_get_num_threads()))
+    let n = openBLASStarted > 0 ? openBLASStarted : max(1, openBLASThreads)
     openblas_set_num_threads(1)
     return n
   }()

@@ -24,21 +24,22 @@ struct GlobalAveragePool: UnaryOperator {
     let scale = 1 / Float(size)
     return Tensor(shape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.rank - 2)) { out in
       x.data.withUnsafeBufferPointer { src in
-        guard let base = src.baseAddress else { return }
         for p in 0..<planes {
           // Eight running sums instead of one: a plane of 49 is 6 vector additions and a
           // horizontal sum, not a chain of 49 dependent scalar additions (0.06 → 0.02 ms for
           // EfficientNet-Lite0's 1280 planes of 7×7).
-          let plane = UnsafeRawPointer(base + p * size)
           var sums = SIMD8<Float>()
           var i = 0
-          while i + 8 <= size {
-            sums += plane.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
-            i += 8
+          if let base = src.baseAddress {
+            let plane = UnsafeRawPointer(base + p * size)
+            while i + 8 <= size {
+              sums += plane.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+              i += 8
+            }
           }
           var s = sums.sum()
           while i < size {
-            s += base[p * size + i]
+            s += src[p * size + i]
             i += 1
           }
           out[p] = s * scale
