@@ -363,8 +363,10 @@ struct Conv: Operator {
   func folding(scale: [Float], shift: [Float]) -> Conv {
     var w = weight
     let per = weight.count / outChannels
-    for o in 0..<outChannels {
-      for i in 0..<per { w.data[o * per + i] *= scale[o] }
+    w.data.withUnsafeMutableBufferPointer { data in
+      for o in 0..<outChannels {
+        for i in (o * per)..<((o + 1) * per) { data[i] *= scale[o] }
+      }
     }
     let b = (0..<outChannels).map { o in (bias?[o] ?? 0) * scale[o] + shift[o] }
     return Conv(
