@@ -8,13 +8,22 @@
 
 #include "cvshim.h"
 
+/// A function compiled for AVX2 and for the baseline, the dynamic loader choosing one for the
+/// CPU: for plain loops the compiler vectorises (yuv_rgb.c).
+#if defined(__x86_64__)
+#define CV_MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define CV_MULTIVERSION
+#endif
+
 /// `v` saturated to a byte: the last step of the pixel conversions (rgb_yuv.c, yuv_rgb.c).
 static inline uint8_t clip8(int v) { return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v; }
 
-/// Loads libavdevice and registers its devices (once; see util.c).
-void cv_register_devices(void);
 /// The demuxer or input device called `name`, loading the devices when no library linked has it.
 const AVInputFormat *cv_find_demuxer(const char *name);
+/// The muxer or output device `name` names (as `av_guess_format`), loading the devices when no
+/// library linked has one of exactly that name.
+const AVOutputFormat *cv_find_muxer(const char *name);
 
 /// An AVIOContext reading file descriptor `fd` (a pipe) that polls in short slices and gives up
 /// with AVERROR_EXIT when `should_stop(opaque)` says so (timeout, interrupt). Free with

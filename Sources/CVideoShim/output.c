@@ -48,12 +48,10 @@ int cv_output_open(cv_output **out, const cv_output_config *c) {
   o->last_pts = INT64_MIN;
 
   const char *name = c->name_for_format ? c->name_for_format : c->url;
-  ret = avformat_alloc_output_context2(&o->fmt, NULL, c->format_name, name);
-  if ((ret < 0 || !o->fmt) && c->format_name) {
-    // Maybe an output device (v4l2, sdl...): their library is loaded on demand.
-    cv_register_devices();
-    ret = avformat_alloc_output_context2(&o->fmt, NULL, c->format_name, name);
-  }
+  const AVOutputFormat *format = c->format_name ? cv_find_muxer(c->format_name) : NULL;
+  ret = c->format_name && !format
+            ? AVERROR_MUXER_NOT_FOUND
+            : avformat_alloc_output_context2(&o->fmt, format, NULL, name);
   if (ret < 0 || !o->fmt) {
     ret = c->format_name ? AVERROR_MUXER_NOT_FOUND : AVERROR(EINVAL);
     goto fail;

@@ -87,23 +87,27 @@ static void register_devices(void) {
   void (*register_all)(void) = (void (*)(void))dlsym(lib, "avdevice_register_all");
   if (register_all) register_all();
 }
-void cv_register_devices(void) { pthread_once(&devices_once, register_devices); }
+static void load_devices(void) { pthread_once(&devices_once, register_devices); }
 
 const AVInputFormat *cv_find_demuxer(const char *name) {
   if (!name) return NULL;
   const AVInputFormat *f = av_find_input_format(name);
   if (f) return f;
-  cv_register_devices();
+  load_devices();
   return av_find_input_format(name);
 }
 
-int cv_has_muxer(const char *name) {
-  if (!name) return 0;
+const AVOutputFormat *cv_find_muxer(const char *name) {
+  if (!name) return NULL;
   const AVOutputFormat *f = av_guess_format(name, NULL, NULL);
-  if (!f || strcmp(f->name, name) != 0) {
-    cv_register_devices();  // maybe an output device
-    f = av_guess_format(name, NULL, NULL);
-  }
+  if (f && strcmp(f->name, name) == 0) return f;
+  load_devices();  // maybe an output device (v4l2, sdl...)
+  const AVOutputFormat *device = av_guess_format(name, NULL, NULL);
+  return device ? device : f;
+}
+
+int cv_has_muxer(const char *name) {
+  const AVOutputFormat *f = cv_find_muxer(name);
   return f && strcmp(f->name, name) == 0;
 }
 

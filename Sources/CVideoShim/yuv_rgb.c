@@ -3,8 +3,7 @@
 // swscale has no fast path from 4:4:4 to RGB: its generic scaler took 6.6 ms per 1280x720 frame
 // (perf, the 4:4:4 cockatoo clip), more than decoding it. This applies the same matrix
 // (swscale's coefficients for the frame's colour space, studio or full range) in 16.16 fixed
-// point, rounded to nearest, as a plain loop the compiler vectorises (compiled for AVX2 and for
-// the baseline).
+// point, rounded to nearest, as a plain loop the compiler vectorises.
 #include <math.h>
 
 #include "internal.h"
@@ -30,32 +29,19 @@ static rgb_matrix rgb_matrix_for(const int *coefficients, int full_range) {
   return m;
 }
 
-
-#define ROW_BODY                                                                                   \
-  for (int x = 0; x < n; x++) {                                                                    \
-    int luma = m->cy * (y[x] - m->oy) + (1 << 15);                                                 \
-    int cb = u[x] - 128, cr = v[x] - 128;                                                          \
-    rgb[3 * x] = clip8((luma + m->crv * cr) >> 16);                                                \
-    rgb[3 * x + 1] = clip8((luma - m->cgu * cb - m->cgv * cr) >> 16);                              \
-    rgb[3 * x + 2] = clip8((luma + m->cbu * cb) >> 16);                                            \
+/// One row of `n` pixels, as a plain loop: compiled for AVX2 and for the baseline, the loader
+/// picking one for this CPU (`CV_MULTIVERSION`).
+CV_MULTIVERSION static void row(const uint8_t *restrict y, const uint8_t *restrict u,
+                                const uint8_t *restrict v, int n, uint8_t *restrict rgb,
+                                const rgb_matrix *m) {
+  for (int x = 0; x < n; x++) {
+    int luma = m->cy * (y[x] - m->oy) + (1 << 15);
+    int cb = u[x] - 128, cr = v[x] - 128;
+    rgb[3 * x] = clip8((luma + m->crv * cr) >> 16);
+    rgb[3 * x + 1] = clip8((luma - m->cgu * cb - m->cgv * cr) >> 16);
+    rgb[3 * x + 2] = clip8((luma + m->cbu * cb) >> 16);
   }
-
-typedef void row_fn(const uint8_t *restrict y, const uint8_t *restrict u,
-                    const uint8_t *restrict v, int n, uint8_t *restrict rgb, const rgb_matrix *m);
-
-static void row(const uint8_t *restrict y, const uint8_t *restrict u, const uint8_t *restrict v,
-                int n, uint8_t *restrict rgb, const rgb_matrix *m) {
-  ROW_BODY
 }
-
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) static void row_avx2(const uint8_t *restrict y,
-                                                     const uint8_t *restrict u,
-                                                     const uint8_t *restrict v, int n,
-                                                     uint8_t *restrict rgb, const rgb_matrix *m) {
-  ROW_BODY
-}
-#endif
 
 int cv_yuv444p_to_rgb24(const uint8_t *y, int ystride, const uint8_t *u, int ustride,
                         const uint8_t *v, int vstride, int w, int h, const int *coefficients,
@@ -64,12 +50,8 @@ int cv_yuv444p_to_rgb24(const uint8_t *y, int ystride, const uint8_t *u, int ust
       ustride < w || vstride < w || stride < 3 * w)
     return AVERROR(EINVAL);
   const rgb_matrix m = rgb_matrix_for(coefficients, full_range);
-  row_fn *convert = row;
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2")) convert = row_avx2;
-#endif
   for (int r = 0; r < h; r++) {
-    convert(y + (size_t)r * ystride, u + (size_t)r * ustride, v + (size_t)r * vstride, w,
+    row(y + (size_t)r * ystride, u + (size_t)r * ustride, v + (size_t)r * vstride, w,
             rgb + (size_t)r * stride, &m);
   }
   return 0;
