@@ -7,8 +7,10 @@
 // sched_yield calls), while the model loads and decoding could use that core. This constructor
 // runs right after the libraries' (the executable's, or the object linking CKernels, run after
 // those of the libraries they need): it notes the count OpenBLAS started with, puts OpenBLAS on
-// one thread and stops its workers. Looked up by name, so it does nothing where OpenBLAS is not
-// loaded or has no thread server (a serial build).
+// one thread and stops its workers. Nothing may call `openblas_set_num_threads` after that, not
+// even with 1: it starts the thread server again, whose workers spin once more (2975
+// sched_yield calls in a 16-frame render). Looked up by name, so it does nothing where OpenBLAS
+// is not loaded or has no thread server (a serial build).
 #include "ckernels.h"
 
 #include <dlfcn.h>
@@ -26,3 +28,8 @@ __attribute__((constructor)) static void stop_openblas_workers(void) {
 }
 
 long ck_openblas_started_threads(void) { return started; }
+
+int ck_openblas_server_running(void) {
+  const int *avail = (const int *)dlsym(RTLD_DEFAULT, "blas_server_avail");
+  return avail ? *avail != 0 : -1;
+}

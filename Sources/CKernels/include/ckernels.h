@@ -27,6 +27,9 @@ int ck_single_threaded(void);
 /// The threads OpenBLAS started with (`OPENBLAS_NUM_THREADS` or the CPUs), noted when CKernels
 /// put it on one thread and stopped its workers at load; 0 when OpenBLAS was not loaded then.
 long ck_openblas_started_threads(void);
+/// Whether OpenBLAS's thread server is running (its workers exist): 1 or 0, -1 when OpenBLAS
+/// does not say (not loaded, or a serial build).
+int ck_openblas_server_running(void);
 
 /// Rows of the panels `ck_pack_weights` writes (the GEMM micro-tile's height).
 #define CK_PANEL_ROWS 6

@@ -14,14 +14,21 @@ enum Parallel {
   ///
   /// What OpenBLAS started with (`OPENBLAS_NUM_THREADS` or the core count), before CKernels put
   /// it on one thread at load (`ck_openblas_started_threads`); otherwise reading it turns
-  /// OpenBLAS down to one thread here, as the engine splits work itself.
+  /// OpenBLAS down to one thread here, as the engine splits work itself. Only then: setting the
+  /// count, even to the 1 it already has, would start the workers CKernels stopped.
   private static let initial: Int = {
     let n = openBLASStarted > 0 ? openBLASStarted : max(1, openBLASThreads)
-    openblas_set_num_threads(1)
+    if openBLASThreads != 1 { openblas_set_num_threads(1) }
     return n
   }()
   /// The threads OpenBLAS started with before CKernels stopped its workers (0: it did not).
   static var openBLASStarted: Int { Int(ck_openblas_started_threads()) }
+
+  /// Whether OpenBLAS's worker threads exist (nil: OpenBLAS does not say).
+  static var openBLASWorkersRunning: Bool? {
+    let running = ck_openblas_server_running()
+    return running < 0 ? nil : running == 1
+  }
 
   /// The threads OpenBLAS uses now.
   static var openBLASThreads: Int { Int(openblas_get_num_threads()) }
