@@ -38,3 +38,9 @@ static _Thread_local int single_threaded;
 void ck_set_single_threaded(int on) { single_threaded = on; }
 
 int ck_single_threaded(void) { return single_threaded; }
+
+void ck_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}

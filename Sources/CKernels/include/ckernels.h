@@ -24,6 +24,9 @@ int ck_isa(void);
 void ck_set_single_threaded(int on);
 int ck_single_threaded(void);
 
+/// A hint to the CPU that this thread is spinning on a flag (`pause` on x86).
+void ck_cpu_relax(void);
+
 /// The threads OpenBLAS started with (`OPENBLAS_NUM_THREADS` or the CPUs), noted when CKernels
 /// put it on one thread and stopped its workers at load; 0 when OpenBLAS was not loaded then.
 long ck_openblas_started_threads(void);

@@ -66,8 +66,11 @@ enum Parallel {
       body(0..<count)
       return
     }
-    DispatchQueue.concurrentPerform(iterations: parts) { i in
+    let part: @Sendable (Int) -> Void = { i in
       body((count * i / parts)..<(count * (i + 1) / parts))
     }
+    // The pool's helpers are awake between the loops of a pass; Dispatch when it is busy.
+    if WorkerPool.shared.run(parts: parts, part) { return }
+    DispatchQueue.concurrentPerform(iterations: parts, execute: part)
   }
 }
