@@ -6,8 +6,9 @@ import Synchronization
 /// Splitting work over the compute threads the caller allowed (``BLAS/threads``, the one knob
 /// for the engine's kernels and OpenBLAS).
 ///
-/// The engine splits every product and plane loop itself on Dispatch's pool and keeps OpenBLAS
-/// at one thread: OpenBLAS's own workers spin between calls, which would burn the core that
+/// The engine splits every product and plane loop itself (on ``WorkerPool``, whose helpers
+/// watch for the next loop for 0.1 ms and then sleep) and keeps OpenBLAS at one thread:
+/// OpenBLAS's own workers spin for 0.1 s after every call, which would burn the core that
 /// decoding and encoding need.
 enum Parallel {
   /// The thread count until ``BLAS/threads`` is set.
