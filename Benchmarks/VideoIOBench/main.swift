@@ -68,7 +68,9 @@ let info = probe.info.video
 var frames: [VideoFrame] = []
 while let f = try probe.nextFrame() { frames.append(f) }
 let raw = tmp.appendingPathComponent("frames.rgb")
-FileManager.default.createFile(atPath: raw.path, contents: nil)
+guard FileManager.default.createFile(atPath: raw.path, contents: nil) else {
+  throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: raw.path])
+}
 let handle = try FileHandle(forWritingTo: raw)
 for f in frames { handle.write(Data(f.image.pixels)) }
 try handle.close()

@@ -33,9 +33,9 @@ struct BatchTests {
     let all = FileManager.default.subpaths(atPath: folder.path) ?? []
     return all.filter { path in
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(
+      let exists = FileManager.default.fileExists(
         atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
-      return !isDirectory.boolValue
+      return exists && !isDirectory.boolValue
     }.sorted()
   }
 
