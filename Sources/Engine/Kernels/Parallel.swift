@@ -67,11 +67,14 @@ enum Parallel {
       body(0..<count)
       return
     }
-    let part: @Sendable (Int) -> Void = { i in
-      body((count * i / parts)..<(count * (i + 1) / parts))
-    }
-    // The pool's helpers are awake between the loops of a pass; Dispatch when it is busy.
-    if WorkerPool.shared.run(parts: parts, part) { return }
-    DispatchQueue.concurrentPerform(iterations: parts, execute: part)
+    perform(parts) { i in body((count * i / parts)..<(count * (i + 1) / parts)) }
+  }
+
+  /// Calls `body(i)` for every `i` in `0..<parts` concurrently, this thread taking parts too:
+  /// on ``WorkerPool``, whose helpers are awake between the loops of a pass, or on Dispatch
+  /// when the pool is running another loop.
+  static func perform(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+    if WorkerPool.shared.run(parts: parts, body) { return }
+    DispatchQueue.concurrentPerform(iterations: parts, execute: body)
   }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 extension ExecutionPlan {
@@ -28,7 +27,7 @@ extension ExecutionPlan {
     let per = x.count / n
     let bounds = (0...parts).map { n * $0 / parts }
     let results = PartResults(count: parts)
-    DispatchQueue.concurrentPerform(iterations: parts) { i in
+    Parallel.perform(parts) { i in
       let items = bounds[i]..<bounds[i + 1]
       let part = Tensor(
         shape: [items.count] + x.shape.dropFirst(),
