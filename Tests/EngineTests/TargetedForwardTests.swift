@@ -36,8 +36,9 @@ struct TargetedForwardTests {
     let model = try DefaultModel.get()
     func fusedBlocks(_ layer: String) throws -> Int {
       let x = Tensor(zeros: [1, 3, 224, 224])
+      // Block 0 runs fused with the stem (``StemBlock``).
       return try model.forward(x, keeping: [layer]).plan.steps.count {
-        $0.opType == "InvertedResidual"
+        $0.opType == "InvertedResidual" || $0.opType == "StemBlock"
       }
     }
     #expect(try fusedBlocks("_head_act") == 16)

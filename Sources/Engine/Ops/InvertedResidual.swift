@@ -152,6 +152,40 @@ struct InvertedResidual: Operator {
     precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
   }
 
+  /// Output rows `rows` of images `images` of a block without expand, on the caller's input
+  /// (whole `cin × h × w` images) and depthwise scratch (`cin · strip · outWidth` floats): how
+  /// ``StemBlock`` runs its bands.
+  func runRows(
+    _ x: UnsafePointer<Float>, h: Int, w: Int, images: Range<Int>, rows: Range<Int>, strip: Int,
+    depthwiseScratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+  ) {
+    precondition(expand == nil && !project.addsResidual, "runRows is for blocks without expand")
+    let cin = depthwise.outChannels
+    let g = depthwise.geometry([images.upperBound, cin, h, w])
+    let cout = project.outChannels
+    guard let projectPacked = project.packed else { return }
+    let none: [Float] = []
+    let status = depthwise.weight.data.withUnsafeBufferPointer { db in
+      (depthwise.bias ?? none).withUnsafeBufferPointer { dbb in
+        projectPacked.data.withUnsafeBufferPointer { pb in
+          (project.bias ?? none).withUnsafeBufferPointer { pbb in
+            ck_mbconv(
+              KernelISA.best.rawValue, x, cin * h * w, images.lowerBound, images.upperBound, cin,
+              h, w, nil, cin, nil, -.infinity, .infinity, g.kernelH, g.kernelW, g.strideH,
+              g.padTop, g.padLeft, g.outHeight, g.outWidth, db.baseAddress,
+              depthwise.bias == nil ? nil : dbb.baseAddress,
+              depthwise.activation?.lower ?? -.infinity, depthwise.activation?.upper ?? .infinity,
+              pb.baseAddress, cout, project.bias == nil ? nil : pbb.baseAddress,
+              project.activation?.lower ?? -.infinity, project.activation?.upper ?? .infinity,
+              nil, rows.lowerBound, rows.upperBound, strip, nil, depthwiseScratch, y,
+              cout * g.outHeight * g.outWidth)
+          }
+        }
+      }
+    }
+    precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
+  }
+
   /// Output rows per strip: the most whose ring of expanded rows and strip of depthwise rows
   /// fit in `bytes`, and at least ``minimumStrip`` (or all of `rows` when fewer).
   ///

@@ -27,13 +27,14 @@ struct TargetedPlan: Sendable {
     differentiable = plan.names.map(depends.contains)
   }
 
-  /// `graph` with residual Adds and inverted-residual blocks fused, except where that would
-  /// remove a tensor of `protected`: what ``Model/predict(_:)`` (nothing protected) and these
-  /// plans run.
+  /// `graph` with residual Adds, inverted-residual blocks and a stem with the block after it
+  /// fused, except where that would remove a tensor of `protected`: what ``Model/predict(_:)``
+  /// (nothing protected) and these plans run.
   static func fused(_ graph: CompiledGraph, protecting protected: Set<String>) -> CompiledGraph {
     var g = graph
     FuseResidualAdd.run(&g, protecting: protected)
     FuseInvertedResidual.run(&g, protecting: protected)
+    FuseStemBlock.run(&g, protecting: protected)
     return g
   }
 }
