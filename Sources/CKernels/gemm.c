@@ -467,9 +467,25 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         long rows = row_end - r0 < MR ? row_end - r0 : MR;
         float bias6[MR] = {0};
         for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
+#if CK_X86
+        // The next panel's weights go to L2 while this panel computes, a share before each
+        // tile: at batch 1 the weights come from memory (18 MB a pass, past what L3 keeps of
+        // them between passes). 200 alternating passes, batch 1, one thread: 0.7–0.9 % faster;
+        // prefetching two panels ahead gained the same, into L1 nothing.
+        const float *next = r0 + MR < row_end ? a + MR * k : NULL;
+        long lines = (MR * kc * (long)sizeof(float) + 63) / 64;
+        long per_tile = (lines + (nc + NR - 1) / NR - 1) / ((nc + NR - 1) / NR);
+        long sent = 0;
+#endif
         for (long j = 0; j < nc; j += NR) {
           long width = nc - j < NR ? nc - j : NR;
           long c = c0 + j;
+#if CK_X86
+          for (long stop = sent + per_tile < lines ? sent + per_tile : lines; next && sent < stop;
+               sent++) {
+            _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
+          }
+#endif
           const float *b = xpack + j * kc;
           int nv = width > 8 ? 2 : 1;
           if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
