@@ -49,12 +49,14 @@ struct DepthwiseKernelTests {
   }
 
   /// More planes than a group of 8 (with a partial group) on outputs narrower than a vector
-  /// (the channel-vectorised path), and rows of 9–15, 14 and 28 columns (the last block moved
-  /// left instead of a masked store).
+  /// (the channel-vectorised path), rows of 9–15, 14 and 28 columns (the last block moved
+  /// left instead of a masked store), and wide stride-1 rows with left pads of 0–4 and a right
+  /// edge on and off the block grid.
   static let extra: [ConvGeometry] = [
     (7, 7, 5, 1, (2, 2, 2, 2)), (14, 14, 5, 2, (1, 1, 2, 2)), (13, 13, 3, 2, (0, 0, 1, 1)),
     (20, 9, 3, 1, (1, 1, 1, 1)), (30, 28, 5, 1, (2, 2, 2, 2)), (6, 3, 7, 1, (3, 3, 3, 3)),
-    (15, 29, 3, 2, (1, 0, 1, 1)),
+    (15, 29, 3, 2, (1, 0, 1, 1)), (10, 56, 3, 1, (1, 1, 1, 1)), (9, 45, 5, 1, (2, 2, 2, 2)),
+    (8, 64, 7, 1, (3, 3, 3, 3)), (11, 40, 3, 1, (0, 0, 2, 2)), (5, 37, 5, 1, (1, 4, 3, 0)),
   ].map { h, w, k, s, p in
     ConvGeometry(
       batch: 3, channels: 5, height: h, width: w, kernelH: k, kernelW: k, strideH: s,
