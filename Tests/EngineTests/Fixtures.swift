@@ -34,6 +34,15 @@ extension SeededRandom {
       shape: shape,
       data: (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &self) })
   }
+
+  /// A square convolution with random weights and bias (dilation 1).
+  mutating func conv(
+    in c: Int, out m: Int, kernel: Int, group: Int, stride: Int, pads: [Int], clamp: Clip?
+  ) -> Conv {
+    Conv(
+      weight: tensor([m, c / group, kernel, kernel]), bias: tensor([m]).data, group: group,
+      strides: [stride, stride], dilations: [1, 1], pads: pads, activation: clamp)
+  }
 }
 
 /// Error measures between a result and a reference.

@@ -19,28 +19,19 @@ struct InvertedResidualTests {
     (1, 6, 9, 11, 12, 3, 1, [1, 1, 1, 1], 6, true),
   ]
 
-  func conv(
-    _ rng: inout SeededRandom, in c: Int, out m: Int, kernel: Int, group: Int, stride: Int,
-    pads: [Int], clamp: Clip?
-  ) -> Conv {
-    Conv(
-      weight: rng.tensor([m, c / group, kernel, kernel]), bias: rng.tensor([m]).data, group: group,
-      strides: [stride, stride], dilations: [1, 1], pads: pads, activation: clamp)
-  }
-
   @Test("the fused block equals expand, depthwise and project run one by one")
   func matchesUnfused() throws {
     var rng = SeededRandom(seed: 67)
     let relu6 = Clip(lower: 0, upper: 6)
     for (n, cin, h, w, expanded, k, s, pads, cout, residual) in Self.cases {
       let e = expanded.map {
-        conv(
-          &rng, in: cin, out: $0, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: relu6)
+        rng.conv(
+          in: cin, out: $0, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: relu6)
       }
       let ce = expanded ?? cin
-      let d = conv(&rng, in: ce, out: ce, kernel: k, group: ce, stride: s, pads: pads, clamp: relu6)
-      var p = conv(
-        &rng, in: ce, out: cout, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: nil)
+      let d = rng.conv(in: ce, out: ce, kernel: k, group: ce, stride: s, pads: pads, clamp: relu6)
+      var p = rng.conv(
+        in: ce, out: cout, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: nil)
       let x = rng.tensor([n, cin, h, w], in: -3...3)
       let t = d.forward([e?.forward([x])[0] ?? x])[0]
       var expected = p.forward([t])[0]

@@ -5,15 +5,6 @@ import Testing
 
 @Suite("StemBlock")
 struct StemBlockTests {
-  func conv(
-    _ rng: inout SeededRandom, in c: Int, out m: Int, kernel: Int, group: Int, stride: Int,
-    pads: [Int], clamp: Clip?
-  ) -> Conv {
-    Conv(
-      weight: rng.tensor([m, c / group, kernel, kernel]), bias: rng.tensor([m]).data, group: group,
-      strides: [stride, stride], dilations: [1, 1], pads: pads, activation: clamp)
-  }
-
   /// `(batch, channels, h, w, stem kernel, stem stride, stem pads, mid, depthwise kernel,
   /// depthwise stride, depthwise pads, cout)`: EfficientNet-Lite0's shape (TF-SAME stride 2, then
   /// 3×3 stride 1) at a smaller size, odd sizes with a stride-2 depthwise, a 5×5 depthwise, and
@@ -33,12 +24,11 @@ struct StemBlockTests {
     let saved = Parallel.threads
     defer { Parallel.setThreads(saved) }
     for (n, c, h, w, sk, ss, sp, mid, dk, ds, dp, cout) in Self.cases {
-      let stem = conv(
-        &rng, in: c, out: mid, kernel: sk, group: 1, stride: ss, pads: sp, clamp: relu6)
-      let d = conv(
-        &rng, in: mid, out: mid, kernel: dk, group: mid, stride: ds, pads: dp, clamp: relu6)
-      let p = conv(
-        &rng, in: mid, out: cout, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: nil)
+      let stem = rng.conv(in: c, out: mid, kernel: sk, group: 1, stride: ss, pads: sp, clamp: relu6)
+      let d = rng.conv(
+        in: mid, out: mid, kernel: dk, group: mid, stride: ds, pads: dp, clamp: relu6)
+      let p = rng.conv(
+        in: mid, out: cout, kernel: 1, group: 1, stride: 1, pads: [0, 0, 0, 0], clamp: nil)
       let x = rng.tensor([n, c, h, w], in: -2...2)
       let expected = p.forward(d.forward(stem.forward([x])))[0]
       let op = StemBlock(stem: stem, block: InvertedResidual(expand: nil, depthwise: d, project: p))

@@ -12,13 +12,8 @@ enum FuseInvertedResidual {
     let outputs = Set(g.outputs).union(protected)
     let consumers = g.consumers()
     let producers = g.producers()
-    /// The single-input, single-output convolution producing `t` when only one step reads `t`.
-    func soleProducer(_ t: String) -> (Int, Conv)? {
-      guard !outputs.contains(t), consumers[t]?.count == 1, let p = producers[t],
-        let conv = g.steps[p].op as? Conv, g.steps[p].inputs.count == 1,
-        g.steps[p].outputs.count == 1
-      else { return nil }
-      return (p, conv)
+    func soleProducer(_ t: String) -> (step: Int, conv: Conv)? {
+      g.soleConvProducer(of: t, consumers: consumers, producers: producers, kept: outputs)
     }
     var removed = Set<Int>()
     for (i, step) in g.steps.enumerated() {

@@ -15,9 +15,9 @@ enum FuseStemBlock {
     for (i, step) in g.steps.enumerated() {
       guard let block = step.op as? InvertedResidual, block.expand == nil,
         !block.project.addsResidual, step.inputs.count == 1, let s = step.inputs.first,
-        !outputs.contains(s), consumers[s]?.count == 1, let p = producers[s],
-        let stem = g.steps[p].op as? Conv, g.steps[p].inputs.count == 1,
-        g.steps[p].outputs.count == 1, stem.group == 1, !stem.isPointwise, !stem.addsResidual,
+        case (let p, let stem)? = g.soleConvProducer(
+          of: s, consumers: consumers, producers: producers, kept: outputs),
+        !removed.contains(p), stem.group == 1, !stem.isPointwise, !stem.addsResidual,
         stem.packed != nil, let x = g.steps[p].inputs.first, let shape = g.shapes[x],
         shape.count == 4, let c = shape[1].value
       else { continue }
