@@ -61,7 +61,7 @@ struct OverlayTests {
     "a dark picture's one bright pixel sets the peak wherever it lies",
     arguments: [300, 10_000, 20_098, 0, 5_020])
   func lonePeak(_ bright: Int) {
-    // 20 100 pixels: 1 256 blocks of 16 and a tail of 4 (20 098 is in it). The peak's first
+    // 20 100 pixels: 314 blocks of 64 and a tail of 4 (20 098 is in it). The peak's first
     // guess samples 48 runs of 256 pixels, 418 apart: 0 and 5 020 are in them, the others not.
     let (w, h) = (201, 100)
     var pixels = [UInt8](repeating: 12, count: w * h * 3)
