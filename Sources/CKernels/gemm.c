@@ -474,7 +474,8 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         // prefetching two panels ahead gained the same, into L1 nothing.
         const float *next = r0 + MR < row_end ? a + MR * k : NULL;
         long lines = (MR * kc * (long)sizeof(float) + 63) / 64;
-        long per_tile = (lines + (nc + NR - 1) / NR - 1) / ((nc + NR - 1) / NR);
+        long tiles = (nc + NR - 1) / NR;
+        long per_tile = (lines + tiles - 1) / tiles;
         long sent = 0;
 #endif
         for (long j = 0; j < nc; j += NR) {

@@ -39,24 +39,22 @@ struct InvertedResidual: Operator {
     }
     // Whole images per thread when there are enough, else bands of rows (each its own scratch).
     let byImages = n >= Parallel.threads
-    let args = Arguments(
-      cin: cin, h: h, w: w, expanded: expanded, g: g, cout: cout,
-      expandLower: expand?.activation?.lower ?? -.infinity,
-      expandUpper: expand?.activation?.upper ?? .infinity,
-      depthwiseLower: depthwise.activation?.lower ?? -.infinity,
-      depthwiseUpper: depthwise.activation?.upper ?? .infinity,
-      projectLower: project.activation?.lower ?? -.infinity,
-      projectUpper: project.activation?.upper ?? .infinity)
+    let args = arguments(cin: cin, h: h, w: w)
     let residual = project.addsResidual ? inputs[1] : nil
     let y = Tensor(shape: [n, cout, oh, ow]) { out in
       guard let yp = out.baseAddress else { return }
-      withPointers(x, residual) { pointers in
-        nonisolated(unsafe) let (p, y) = (pointers, yp)
-        let ranges = byImages ? n : oh
-        Parallel.forEachRange(ranges, minimum: byImages ? 1 : Self.rowsPerThread) { r in
-          let images = byImages ? r : 0..<n
-          let rows = byImages ? 0..<oh : r
-          run(args, p, images: images, rows: rows, into: y)
+      x.data.withUnsafeBufferPointer { xb in
+        (residual?.data ?? []).withUnsafeBufferPointer { rb in
+          guard let xp = xb.baseAddress else { return }
+          withPointers(xp, residual: residual == nil ? nil : rb.baseAddress) { pointers in
+            nonisolated(unsafe) let (p, y) = (pointers, yp)
+            let ranges = byImages ? n : oh
+            Parallel.forEachRange(ranges, minimum: byImages ? 1 : Self.rowsPerThread) { r in
+              let images = byImages ? r : 0..<n
+              let rows = byImages ? 0..<oh : r
+              run(args, p, images: images, rows: rows, into: y)
+            }
+          }
         }
       }
     }
@@ -85,6 +83,20 @@ struct InvertedResidual: Operator {
     var expandLower, expandUpper, depthwiseLower, depthwiseUpper, projectLower, projectUpper: Float
   }
 
+  /// The arguments for inputs of `cin × h × w`.
+  private func arguments(cin: Int, h: Int, w: Int) -> Arguments {
+    let expanded = depthwise.outChannels
+    return Arguments(
+      cin: cin, h: h, w: w, expanded: expanded, g: depthwise.geometry([1, expanded, h, w]),
+      cout: project.outChannels,
+      expandLower: expand?.activation?.lower ?? -.infinity,
+      expandUpper: expand?.activation?.upper ?? .infinity,
+      depthwiseLower: depthwise.activation?.lower ?? -.infinity,
+      depthwiseUpper: depthwise.activation?.upper ?? .infinity,
+      projectLower: project.activation?.lower ?? -.infinity,
+      projectUpper: project.activation?.upper ?? .infinity)
+  }
+
   /// The raw pointers of the inputs and weights (nil: absent).
   private struct Pointers {
     var x: UnsafePointer<Float>
@@ -96,29 +108,24 @@ struct InvertedResidual: Operator {
     var projectBias: UnsafePointer<Float>?
   }
 
-  private func withPointers(_ x: Tensor, _ residual: Tensor?, _ body: (Pointers) -> Void) {
+  private func withPointers(
+    _ x: UnsafePointer<Float>, residual: UnsafePointer<Float>?, _ body: (Pointers) -> Void
+  ) {
     guard let projectPacked = project.packed else { return }
     let none: [Float] = []
-    x.data.withUnsafeBufferPointer { xb in
-      (residual?.data ?? none).withUnsafeBufferPointer { rb in
-        (expand?.packed?.data ?? none).withUnsafeBufferPointer { eb in
-          (expand?.bias ?? none).withUnsafeBufferPointer { ebb in
-            depthwise.weight.data.withUnsafeBufferPointer { db in
-              (depthwise.bias ?? none).withUnsafeBufferPointer { dbb in
-                projectPacked.data.withUnsafeBufferPointer { pb in
-                  (project.bias ?? none).withUnsafeBufferPointer { pbb in
-                    guard let xp = xb.baseAddress, let dp = db.baseAddress,
-                      let pp = pb.baseAddress
-                    else { return }
-                    body(
-                      Pointers(
-                        x: xp, residual: residual == nil ? nil : rb.baseAddress,
-                        expand: expand == nil ? nil : eb.baseAddress,
-                        expandBias: expand?.bias == nil ? nil : ebb.baseAddress,
-                        depthwise: dp, depthwiseBias: depthwise.bias == nil ? nil : dbb.baseAddress,
-                        project: pp, projectBias: project.bias == nil ? nil : pbb.baseAddress))
-                  }
-                }
+    (expand?.packed?.data ?? none).withUnsafeBufferPointer { eb in
+      (expand?.bias ?? none).withUnsafeBufferPointer { ebb in
+        depthwise.weight.data.withUnsafeBufferPointer { db in
+          (depthwise.bias ?? none).withUnsafeBufferPointer { dbb in
+            projectPacked.data.withUnsafeBufferPointer { pb in
+              (project.bias ?? none).withUnsafeBufferPointer { pbb in
+                guard let dp = db.baseAddress, let pp = pb.baseAddress else { return }
+                body(
+                  Pointers(
+                    x: x, residual: residual, expand: expand == nil ? nil : eb.baseAddress,
+                    expandBias: expand?.bias == nil ? nil : ebb.baseAddress,
+                    depthwise: dp, depthwiseBias: depthwise.bias == nil ? nil : dbb.baseAddress,
+                    project: pp, projectBias: project.bias == nil ? nil : pbb.baseAddress))
               }
             }
           }
@@ -139,17 +146,11 @@ struct InvertedResidual: Operator {
     let ring = ck_mbconv_ring_rows(a.h, g.kernelH, g.strideH, strip)
     let eCount = expand == nil ? 0 : a.expanded * ring * a.w
     let dCount = a.expanded * strip * g.outWidth
-    let status = Scratch.shared.withFloats(eCount + dCount) { scratch in
-      ck_mbconv(
-        KernelISA.best.rawValue, p.x, a.cin * a.h * a.w, images.lowerBound, images.upperBound,
-        a.cin, a.h, a.w, p.expand, a.expanded, p.expandBias, a.expandLower, a.expandUpper,
-        g.kernelH, g.kernelW, g.strideH, g.padTop, g.padLeft, g.outHeight, g.outWidth,
-        p.depthwise, p.depthwiseBias, a.depthwiseLower, a.depthwiseUpper, p.project, a.cout,
-        p.projectBias, a.projectLower, a.projectUpper, p.residual, rows.lowerBound,
-        rows.upperBound, strip, scratch, scratch + eCount, y,
-        a.cout * g.outHeight * g.outWidth)
+    Scratch.shared.withFloats(eCount + dCount) { scratch in
+      mbconv(
+        a, p, images: images, rows: rows, strip: strip, ring: scratch, depthwise: scratch + eCount,
+        into: y)
     }
-    precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
   }
 
   /// Output rows `rows` of images `images` of a block without expand, on the caller's input
@@ -160,29 +161,29 @@ struct InvertedResidual: Operator {
     depthwiseScratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
   ) {
     precondition(expand == nil && !project.addsResidual, "runRows is for blocks without expand")
-    let cin = depthwise.outChannels
-    let g = depthwise.geometry([images.upperBound, cin, h, w])
-    let cout = project.outChannels
-    guard let projectPacked = project.packed else { return }
-    let none: [Float] = []
-    let status = depthwise.weight.data.withUnsafeBufferPointer { db in
-      (depthwise.bias ?? none).withUnsafeBufferPointer { dbb in
-        projectPacked.data.withUnsafeBufferPointer { pb in
-          (project.bias ?? none).withUnsafeBufferPointer { pbb in
-            ck_mbconv(
-              KernelISA.best.rawValue, x, cin * h * w, images.lowerBound, images.upperBound, cin,
-              h, w, nil, cin, nil, -.infinity, .infinity, g.kernelH, g.kernelW, g.strideH,
-              g.padTop, g.padLeft, g.outHeight, g.outWidth, db.baseAddress,
-              depthwise.bias == nil ? nil : dbb.baseAddress,
-              depthwise.activation?.lower ?? -.infinity, depthwise.activation?.upper ?? .infinity,
-              pb.baseAddress, cout, project.bias == nil ? nil : pbb.baseAddress,
-              project.activation?.lower ?? -.infinity, project.activation?.upper ?? .infinity,
-              nil, rows.lowerBound, rows.upperBound, strip, nil, depthwiseScratch, y,
-              cout * g.outHeight * g.outWidth)
-          }
-        }
-      }
+    let a = arguments(cin: depthwise.outChannels, h: h, w: w)
+    withPointers(x, residual: nil) { p in
+      mbconv(
+        a, p, images: images, rows: rows, strip: strip, ring: nil, depthwise: depthwiseScratch,
+        into: y)
     }
+  }
+
+  /// The one `ck_mbconv` call, by strips of `strip` output rows: `ring` holds the expanded rows
+  /// (nil without expand), `depthwise` a strip of the depthwise's rows.
+  private func mbconv(
+    _ a: Arguments, _ p: Pointers, images: Range<Int>, rows: Range<Int>, strip: Int,
+    ring: UnsafeMutablePointer<Float>?, depthwise d: UnsafeMutablePointer<Float>,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    let g = a.g
+    let status = ck_mbconv(
+      KernelISA.best.rawValue, p.x, a.cin * a.h * a.w, images.lowerBound, images.upperBound,
+      a.cin, a.h, a.w, p.expand, a.expanded, p.expandBias, a.expandLower, a.expandUpper,
+      g.kernelH, g.kernelW, g.strideH, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+      p.depthwise, p.depthwiseBias, a.depthwiseLower, a.depthwiseUpper, p.project, a.cout,
+      p.projectBias, a.projectLower, a.projectUpper, p.residual, rows.lowerBound,
+      rows.upperBound, strip, ring, d, y, a.cout * g.outHeight * g.outWidth)
     precondition(status == 0, "InvertedResidual: out of memory for the depthwise scratch")
   }
 

@@ -1,7 +1,8 @@
 internal import CKernels
 
 /// A network's stem — a k×k `Conv` of an input with few channels — and the inverted-residual
-/// block without expand that reads it, run together by bands of output rows (``FuseStemBlock``).
+/// block without expand that reads it, run together by bands of output rows
+/// (``FuseInvertedResidual``).
 ///
 /// Run one after the other, the stem writes its whole output (32 planes of 112×112 for
 /// EfficientNet-Lite0 and MobileNetV2: 1.6 MB, past L2) before the block's depthwise reads it
@@ -32,6 +33,15 @@ struct StemBlock: Operator {
   /// thread, 200 alternating passes) bands of 4, 12 and 16 rows were within 1 % of 8.
   static let bandRows = 8
 
+  /// Whether the direct stem kernel (`ck_conv_small`) runs `stem` on an input of `channels`
+  /// channels on this CPU: group 1, at most 64 taps, square stride 1 or 2, no dilation, AVX2.
+  static func handles(_ stem: Conv, channels: Int) -> Bool {
+    let (k, strides, dilations) = (stem.kernel, stem.strides, stem.dilations)
+    return stem.group == 1 && stem.packed != nil && KernelISA.best == .avx2FMA
+      && ck_conv_small_supported(
+        channels, k[0], k[1], strides[0], strides[1], dilations[0], dilations[1]) != 0
+  }
+
   func outputShapes(_ inputs: [[Dim]]) throws(NodeError) -> [[Dim]] {
     guard inputs.count == 1 else { throw .invalid("expected 1 runtime input, got \(inputs.count)") }
     return try block.outputShapes(stem.outputShapes(inputs))
@@ -45,9 +55,7 @@ struct StemBlock: Operator {
     let g = block.depthwise.geometry([n, mid, sg.outHeight, sg.outWidth])
     let (oh, ow, cout) = (g.outHeight, g.outWidth, block.project.outChannels)
     let byImages = n >= Parallel.threads
-    guard let packed = stem.packed, KernelISA.best == .avx2FMA,
-      ck_conv_small_supported(
-        c, sg.kernelH, sg.kernelW, sg.strideH, sg.strideW, sg.dilationH, sg.dilationW) != 0,
+    guard let packed = stem.packed, Self.handles(stem, channels: c),
       byImages || oh / InvertedResidual.rowsPerThread >= Parallel.threads
     else {
       // No direct stem kernel on this CPU, or too little to share: one after the other.

@@ -49,16 +49,4 @@ struct CompiledGraph: Sendable {
     }
     return p
   }
-
-  /// The step producing `t` and its convolution, when that step is a one-input, one-output
-  /// `Conv`, only one step reads `t` and `t` is not in `kept` (the graph's outputs and what must
-  /// stay computed): a convolution a fusion may fold into the step that reads it.
-  func soleConvProducer(
-    of t: String, consumers: [String: [Int]], producers: [String: Int], kept: Set<String>
-  ) -> (step: Int, conv: Conv)? {
-    guard !kept.contains(t), consumers[t]?.count == 1, let p = producers[t],
-      let conv = steps[p].op as? Conv, steps[p].inputs.count == 1, steps[p].outputs.count == 1
-    else { return nil }
-    return (p, conv)
-  }
 }

@@ -34,7 +34,6 @@ struct TargetedPlan: Sendable {
     var g = graph
     FuseResidualAdd.run(&g, protecting: protected)
     FuseInvertedResidual.run(&g, protecting: protected)
-    FuseStemBlock.run(&g, protecting: protected)
     return g
   }
 }
