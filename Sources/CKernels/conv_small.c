@@ -81,7 +81,7 @@ int ck_conv_small(const float *packed, long m, long channels, long h, long w, lo
                   long stride, long pad_top, long pad_left, long oh, long ow, const float *x,
                   long oy_begin, long oy_end, const float *bias, float lo, float hi, float *y) {
 #if CK_X86
-  if (ck_isa() != CK_ISA_AVX2_FMA ||
+  if (ck_isa() < CK_ISA_AVX2_FMA ||
       !ck_conv_small_supported(channels, kh, kw, stride, stride, 1, 1)) {
     return -1;
   }

@@ -10,6 +10,7 @@
 // residual Add) are applied when the last depth block stores the tile.
 #include "avx2.h"
 #include "ckernels.h"
+#include "tile512.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static inline long offset_of(long c, long hw, long image_stride) {
 /// most 4 columns on AVX2, which ``columns_avx2`` reads. Padded to 16, such a tail read one
 /// float of every 64-byte line: a 7×7 map's 49th column took 15 % of the head's product.
 static inline long panel_stride(int isa, long width) {
-  return isa == CK_ISA_AVX2_FMA && width <= 4 ? width : NR;
+  return isa >= CK_ISA_AVX2_FMA && width <= 4 ? width : NR;
 }
 
 /// Packs rows `k0..<k0+kc` and columns `c0..<c0+nc` of X (rows `plane` floats apart) into
@@ -131,7 +132,7 @@ static inline void pack_row(int isa, const float *src, long sw, long lo, long hi
       return;
     }
 #if CK_X86
-    if (sw == 2 && isa == CK_ISA_AVX2_FMA) {
+    if (sw == 2 && isa >= CK_ISA_AVX2_FMA) {
       gather16_s2_avx2(src, d);
       return;
     }
@@ -396,7 +397,7 @@ static inline void tile(int isa, long kc, const float *a, const float *b, float 
                         int nv, int accumulate, int last, const float *bias, float lo, float hi,
                         const float *res) {
 #if CK_X86
-  if (isa == CK_ISA_AVX2_FMA) {
+  if (isa >= CK_ISA_AVX2_FMA) {
     if (nv == 2) {
       tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
     } else {
@@ -478,16 +479,26 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         long per_tile = (lines + tiles - 1) / tiles;
         long sent = 0;
 #endif
-        for (long j = 0; j < nc; j += NR) {
+        for (long j = 0, step; j < nc; j += step) {
           long width = nc - j < NR ? nc - j : NR;
           long c = c0 + j;
+          // Two whole micro-panels in one image on AVX-512: one 32-column tile.
+          int pair = isa >= CK_ISA_AVX512 && nc - j >= 2 * NR && (c % hw) + 2 * NR <= hw;
+          step = pair ? 2 * NR : NR;
 #if CK_X86
-          for (long stop = sent + per_tile < lines ? sent + per_tile : lines; next && sent < stop;
-               sent++) {
+          for (long stop = sent + per_tile * (step / NR) < lines ? sent + per_tile * (step / NR)
+                                                                 : lines;
+               next && sent < stop; sent++) {
             _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
           }
 #endif
           const float *b = xpack + j * kc;
+          if (pair) {
+            long o = offset_of(c, hw, y_image_stride) + r0 * yp;
+            ck_tile512(kc, a, b, b + NR * kc, NR, y + o, yp, rows, accumulate, last, bias6, lo,
+                       hi, last && residual ? residual + o : NULL);
+            continue;
+          }
           int nv = width > 8 ? 2 : 1;
           if (rows == MR && width == nv * 8 && (c % hw) + width <= hw) {
             long o = offset_of(c, hw, y_image_stride) + r0 * yp;
@@ -496,7 +507,7 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
             continue;
           }
 #if CK_X86
-          if (isa == CK_ISA_AVX2_FMA && !accumulate && last && width == NR &&
+          if (isa >= CK_ISA_AVX2_FMA && !accumulate && last && width == NR &&
               (c % hw) + width <= hw) {
             // The last panel's 1–5 rows of a whole 16-column tile: the kernel stores only them
             // (through the 6×16 buffer below, a sixth of the stem's tiles cost more than the
@@ -510,7 +521,7 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           long at[NR];
           for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * yp;
 #if CK_X86
-          if (isa == CK_ISA_AVX2_FMA && width <= 4) {
+          if (isa >= CK_ISA_AVX2_FMA && width <= 4) {
             columns_avx2(kc, a, b, width, at, yp, rows, accumulate, last, bias6, lo, hi,
                          last ? residual : NULL, y);
             continue;
@@ -543,13 +554,15 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
 /// packing copy cost more than it saved when the weights have few panels to reuse it), in
 /// chunks of columns that stay in L2 while every 6-row panel sweeps them; the tails of each
 /// image go through ``gemm``.
-static void gemm_direct(const float *packed, long m, long k, const source *src, long row_begin,
-                        long row_end, long col_begin, long col_end, const float *bias, float lo,
-                        float hi, const float *residual, float *y, long y_plane,
-                        long y_image_stride) {
+static void gemm_direct(int isa, const float *packed, long m, long k, const source *src,
+                        long row_begin, long row_end, long col_begin, long col_end,
+                        const float *bias, float lo, float hi, const float *residual, float *y,
+                        long y_plane, long y_image_stride) {
   long hw = src->hw;
-  long chunk = DIRECT_CHUNK / k / NR * NR;
-  if (chunk < NR) chunk = NR;
+  // Whole tiles per chunk: 16 columns, 32 on AVX-512 (a 16-column rest only at an image's end).
+  long tile_width = isa >= CK_ISA_AVX512 ? 2 * NR : NR;
+  long chunk = DIRECT_CHUNK / k / tile_width * tile_width;
+  if (chunk < tile_width) chunk = tile_width;
   if (row_end > m) row_end = m;
   for (long n = col_begin / hw; n * hw < col_end; n++) {
     long p0 = col_begin > n * hw ? col_begin - n * hw : 0;
@@ -565,7 +578,13 @@ static void gemm_direct(const float *packed, long m, long k, const source *src, 
         long rows = row_end - r0 < MR ? row_end - r0 : MR;
         float bias6[MR] = {0};
         for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
-        for (long p = q0; p < q1; p += NR) {
+        long p = q0;
+        for (; isa >= CK_ISA_AVX512 && p + 2 * NR <= q1; p += 2 * NR) {
+          long o = r0 * y_plane + p;
+          ck_tile512(k, a, x + p, x + p + NR, src->plane, yn + o, y_plane, rows, 0, 1, bias6, lo,
+                     hi, rn ? rn + o : NULL);
+        }
+        for (; p < q1; p += NR) {
           long o = r0 * y_plane + p;
           tile_avx2_direct(k, a, x + p, src->plane, yn + o, y_plane, rows, bias6, lo, hi,
                            rn ? rn + o : NULL);
@@ -573,7 +592,7 @@ static void gemm_direct(const float *packed, long m, long k, const source *src, 
       }
     }
     if (full < p1) {
-      gemm(CK_ISA_AVX2_FMA, packed, m, k, src, row_begin, row_end, n * hw + full, n * hw + p1,
+      gemm(isa, packed, m, k, src, row_begin, row_end, n * hw + full, n * hw + p1,
            bias, lo, hi, residual, y, y_plane, y_image_stride);
     }
   }
@@ -595,9 +614,9 @@ static void gemm_planes(int isa, const float *packed, long m, long k, const floa
   // Large images with shallow weights: reading X in place beat packing it (A/B on the
   // EfficientNet-Lite0 shapes: 32→16 at 112×112 0.37 → 0.27 ms, 24→144 at 56×56 0.37 → 0.31
   // ms); 7×7 and 14×14 maps stay packed (their tails and deep weights favour the packing).
-  if (isa == CK_ISA_AVX2_FMA && k > 0 && k <= DIRECT_MAX_DEPTH && hw >= DIRECT_MIN_PIXELS) {
-    gemm_direct(packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, residual,
-                y, y_plane, y_image_stride);
+  if (isa >= CK_ISA_AVX2_FMA && k > 0 && k <= DIRECT_MAX_DEPTH && hw >= DIRECT_MIN_PIXELS) {
+    gemm_direct(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi,
+                residual, y, y_plane, y_image_stride);
     return;
   }
 #endif

@@ -1,6 +1,7 @@
-// CKernels: the engine's hand-vectorised float kernels (AVX2 + FMA where the CPU has them,
-// portable C elsewhere), on plain pointers. No globals except the cached CPU-feature check; no
-// printing; every buffer is the caller's except the kernels' own scratch (malloc'd per call).
+// CKernels: the engine's hand-vectorised float kernels (AVX-512 or AVX2 + FMA where the CPU
+// has them, portable C elsewhere), on plain pointers. No globals except the cached CPU-feature
+// check; no printing; every buffer is the caller's except the kernels' own scratch (malloc'd
+// per call).
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -15,9 +16,13 @@ extern "C" {
 enum {
   CK_ISA_PORTABLE = 0,
   CK_ISA_AVX2_FMA = 1,
+  /// AVX-512 F on top of AVX2 + FMA: the kernels that have a 512-bit path take it, the others
+  /// their AVX2 one.
+  CK_ISA_AVX512 = 2,
 };
 
-/// The best instruction set of this CPU (checked once: CPUID and the OS's YMM state).
+/// The best instruction set of this CPU (checked once: CPUID and the OS's YMM and ZMM state),
+/// capped by `CAMVIDEO_KERNELS` (`portable`, `avx2` or `avx512`) when that is set.
 int ck_isa(void);
 
 /// A per-thread flag: while set, the engine's loops on this thread do not split their work.

@@ -7,9 +7,22 @@ enum KernelISA: Int32, Sendable {
   case portable = 0
   /// 256-bit AVX2 with fused multiply-add.
   case avx2FMA = 1
+  /// 512-bit AVX-512 F where a kernel has such a path, AVX2 + FMA where it does not.
+  case avx512 = 2
 
-  /// The best this CPU supports (CPUID and the OS's YMM state, checked once).
+  /// The best this CPU supports (CPUID and the OS's YMM and ZMM state, checked once), capped by
+  /// `CAMVIDEO_KERNELS` (`portable`, `avx2`, `avx512`) when that is set.
   static let best = KernelISA(rawValue: ck_isa()) ?? .portable
+
+  /// Every path this CPU runs, the plain C one first: what the tests compare.
+  static var available: [KernelISA] { [.portable, .avx2FMA, .avx512].filter { $0 <= best } }
+
+  /// Whether the AVX2 + FMA kernels (and so every vectorised one) run.
+  var hasAVX2: Bool { self >= .avx2FMA }
+}
+
+extension KernelISA: Comparable {
+  static func < (a: KernelISA, b: KernelISA) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// A convolution's weights as the matrix `A [M × K]` (`K = C·KH·KW`) packed once at load into the
@@ -102,7 +115,7 @@ struct PackedWeights: Sendable {
     upper: Float, into y: UnsafeMutablePointer<Float>
   ) -> Bool {
     precondition(depth == g.channels * g.kernelH * g.kernelW, "weights do not match \(g)")
-    guard KernelISA.best == .avx2FMA,
+    guard KernelISA.best.hasAVX2,
       ck_conv_small_supported(
         g.channels, g.kernelH, g.kernelW, g.strideH, g.strideW, g.dilationH, g.dilationW) != 0
     else { return false }

@@ -37,7 +37,7 @@ struct StemBlock: Operator {
   /// channels on this CPU: group 1, at most 64 taps, square stride 1 or 2, no dilation, AVX2.
   static func handles(_ stem: Conv, channels: Int) -> Bool {
     let (k, strides, dilations) = (stem.kernel, stem.strides, stem.dilations)
-    return stem.group == 1 && stem.packed != nil && KernelISA.best == .avx2FMA
+    return stem.group == 1 && stem.packed != nil && KernelISA.best.hasAVX2
       && ck_conv_small_supported(
         channels, k[0], k[1], strides[0], strides[1], dilations[0], dilations[1]) != 0
   }
