@@ -493,10 +493,15 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           }
 #endif
           const float *b = xpack + j * kc;
-          if (pair) {
+          if (isa >= CK_ISA_AVX512 && width == NR && (c % hw) + width <= hw) {
             long o = offset_of(c, hw, y_image_stride) + r0 * yp;
-            ck_tile512(kc, a, b, b + NR * kc, NR, y + o, yp, rows, accumulate, last, bias6, lo,
-                       hi, last && residual ? residual + o : NULL);
+            const float *rc = last && residual ? residual + o : NULL;
+            if (pair) {
+              ck_tile512(kc, a, b, b + NR * kc, NR, y + o, yp, rows, accumulate, last, bias6, lo,
+                         hi, rc);
+            } else {
+              ck_tile512_16(kc, a, b, NR, y + o, yp, rows, accumulate, last, bias6, lo, hi, rc);
+            }
             continue;
           }
           int nv = width > 8 ? 2 : 1;
@@ -583,6 +588,11 @@ static void gemm_direct(int isa, const float *packed, long m, long k, const sour
           long o = r0 * y_plane + p;
           ck_tile512(k, a, x + p, x + p + NR, src->plane, yn + o, y_plane, rows, 0, 1, bias6, lo,
                      hi, rn ? rn + o : NULL);
+        }
+        for (; isa >= CK_ISA_AVX512 && p < q1; p += NR) {
+          long o = r0 * y_plane + p;
+          ck_tile512_16(k, a, x + p, src->plane, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
+                        rn ? rn + o : NULL);
         }
         for (; p < q1; p += NR) {
           long o = r0 * y_plane + p;

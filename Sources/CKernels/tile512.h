@@ -1,4 +1,4 @@
-// The AVX-512 micro-tile of the packed GEMM (gemm.c), in its own file (tile512.c) so gemm.c
+// The AVX-512 micro-tiles of the packed GEMM (gemm.c), in their own file (tile512.c) so gemm.c
 // keeps the blocking and the AVX2 and portable tiles. Not part of the module's API.
 #ifndef CKERNELS_TILE512_H
 #define CKERNELS_TILE512_H
@@ -13,5 +13,11 @@
 void ck_tile512(long kc, const float *a, const float *b0, const float *b1, long ldb, float *c,
                 long ldc, long rows, int accumulate, int last, const float *bias, float lo,
                 float hi, const float *res);
+
+/// ``ck_tile512`` on 16 columns (`b0` alone): the last micro-panel of an odd count, such as the
+/// 49 columns of a 7×7 map after their 32-column tile.
+void ck_tile512_16(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
+                   long rows, int accumulate, int last, const float *bias, float lo, float hi,
+                   const float *res);
 
 #endif
