@@ -18,8 +18,8 @@
 #define MR CK_PANEL_ROWS
 /// The most taps (`channels·kh·kw`) the kernel keeps pointers for.
 #define MAX_TAPS 64
-/// Zero floats after each laid-out row: a 16-wide tile at the last columns reads past `ow`.
-#define SLACK 16
+/// Zero floats after each laid-out row: a 32-wide tile at the last columns reads past `ow`.
+#define SLACK 32
 
 int ck_conv_small_supported(long channels, long kh, long kw, long stride_h, long stride_w,
                             long dilation_h, long dilation_w) {
@@ -66,6 +66,58 @@ CK_AVX2 CK_INLINE static void row_tiles_impl(const float *a, long k, const float
   }
 }
 
+/// ``row_tiles_impl`` with 16-lane vectors: R×32 tiles (a last one of at most 16 columns as
+/// R×16), partial vectors stored under a lane mask. The laid-out rows hold the reads: a tile
+/// starts below `ow` and reads at most 32 floats past its start, within a row's `SLACK`.
+CK_AVX512 CK_INLINE static void row_tiles512_impl(const float *a, long k,
+                                                  const float *const *tap, long ow,
+                                                  const float *bias6, long rows, float lo,
+                                                  float hi, float *y, long ohw, const int R) {
+  __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  for (long ox = 0; ox < ow; ox += 32) {
+    long n = ow - ox < 32 ? ow - ox : 32;
+    const int nv = n > 16 ? 2 : 1;
+    __m512 acc[MR][2];
+    for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    const float *ak = a;
+    if (nv == 2) {
+      for (long kk = 0; kk < k; kk++) {
+        __m512 b0 = _mm512_loadu_ps(tap[kk] + ox), b1 = _mm512_loadu_ps(tap[kk] + ox + 16);
+        for (int r = 0; r < R; r++) {
+          __m512 av = _mm512_set1_ps(ak[r]);
+          acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+          acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+        ak += MR;
+      }
+    } else {
+      for (long kk = 0; kk < k; kk++) {
+        __m512 b0 = _mm512_loadu_ps(tap[kk] + ox);
+        for (int r = 0; r < R; r++) acc[r][0] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), b0, acc[r][0]);
+        ak += MR;
+      }
+    }
+    for (int r = 0; r < R && r < rows; r++) {
+      __m512 bv = _mm512_set1_ps(bias6[r]);
+      float *out = y + r * ohw + ox;
+      for (int v = 0; v < nv; v++) {
+        __m512 o = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[r][v], bv), vlo), vhi);
+        _mm512_mask_storeu_ps(out + 16 * v, ck_mask16(n - 16 * v), o);
+      }
+    }
+  }
+}
+
+CK_AVX512 static void row_tiles512(const float *a, long k, const float *const *tap, long ow,
+                                   const float *bias6, long rows, float lo, float hi, float *y,
+                                   long ohw) {
+  if (rows <= 4) {
+    row_tiles512_impl(a, k, tap, ow, bias6, rows, lo, hi, y, ohw, 4);
+  } else {
+    row_tiles512_impl(a, k, tap, ow, bias6, rows, lo, hi, y, ohw, MR);
+  }
+}
+
 CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, long ow,
                               const float *bias6, long rows, float lo, float hi, float *y,
                               long ohw) {
@@ -86,6 +138,7 @@ int ck_conv_small(const float *packed, long m, long channels, long h, long w, lo
     return -1;
   }
   long k = channels * kh * kw;
+  int wide = ck_isa() >= CK_ISA_AVX512;
   // A laid-out row: padded column q at [q] (stride 1), or at [q / 2] of its half (stride 2).
   long span = (ow + 15) / 16 * 16;
   long half = span + (kw - 1) / stride + 1 + SLACK;
@@ -131,8 +184,13 @@ int ck_conv_small(const float *packed, long m, long channels, long h, long w, lo
       long rows = m - p * MR < MR ? m - p * MR : MR;
       float bias6[MR] = {0};
       for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[p * MR + r] : 0.0f;
-      row_tiles(packed + p * MR * k, k, tap, ow, bias6, rows, lo, hi, y + p * MR * ohw + oy * ow,
-                ohw);
+      const float *a = packed + p * MR * k;
+      float *out = y + p * MR * ohw + oy * ow;
+      if (wide) {
+        row_tiles512(a, k, tap, ow, bias6, rows, lo, hi, out, ohw);
+      } else {
+        row_tiles(a, k, tap, ow, bias6, rows, lo, hi, out, ohw);
+      }
     }
   }
   free(rows_buf);
