@@ -9,6 +9,7 @@
 // feeds.
 #include "avx2.h"
 #include "ckernels.h"
+#include "depthwise.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,6 @@ int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long 
          pad_left >= 0 && pad_top < kh && pad_left < kw && pad_bottom >= 0 && pad_right >= 0 &&
          pad_bottom < kh && pad_right < kw;
 }
-
-/// The scratch layout of one padded plane.
-typedef struct {
-  long rows, cols, half;  // half: floats of one column half (the whole plane when stride 1)
-  long stride, pad_top, pad_left, h, w;
-  long ring;  // input row `iy` is row `iy mod ring` of its plane (0: row `iy`)
-} layout;
 
 /// Where input row `iy` of a plane starts.
 static inline const float *input_row(const layout *l, const float *plane, long iy) {
@@ -120,11 +114,6 @@ CK_AVX2 static void fill_avx2(const layout *l, const float *src, float *dst) {
   }
 }
 #endif
-
-/// Offset of tap column `kx` in the scratch (stride 2: into the odd half for odd `kx`).
-static inline long tap_offset(const layout *l, long kx) {
-  return l->stride == 1 ? kx : (kx & 1) * l->half + kx / 2;
-}
 
 static void plane_portable(const layout *l, const float *scratch, const float *wt, long kh,
                            long kw, float b, float lo, float hi, float *dst, long oh, long ow) {
@@ -339,8 +328,9 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
                       oh, ow, weights, bias, lo, hi, y) == 0) {
     return 0;
   }
-  // Output columns rounded up to whole 8-lane vectors.
-  long owp = (ow + 7) / 8 * 8;
+  // Output columns rounded up to whole vectors (8 lanes, 16 on AVX-512).
+  long lanes = isa >= CK_ISA_AVX512 ? 16 : 8;
+  long owp = (ow + lanes - 1) / lanes * lanes;
   layout l;
   l.stride = stride;
   // Scratch row r holds input row r + oy_begin·stride − pad_top.
@@ -351,12 +341,16 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
   l.ring = ring;
   l.rows = (rows - 1) * stride + kh;
   l.cols = stride == 1 ? owp + kw - 1 : owp + (kw - 1) / 2 + 1;
+  // AVX-512 reads each scratch row as aligned vectors: rows of whole vectors, 64-byte aligned.
+  if (isa >= CK_ISA_AVX512) l.cols = (l.cols + 15) / 16 * 16;
   l.half = l.rows * l.cols + SLACK;
   long count = stride == 1 ? l.half : 2 * l.half;
   // Two scratch planes: the next plane is copied in while this one is computed, so the vector
   // loads never wait on the copy's just-written (narrower) stores.
-  float *scratch = calloc((size_t)(2 * count), sizeof(float));
+  size_t bytes = (size_t)(2 * count) * sizeof(float);
+  float *scratch = aligned_alloc(64, (bytes + 63) / 64 * 64);
   if (!scratch) return -1;
+  memset(scratch, 0, bytes);
 #if CK_X86
   if (isa >= CK_ISA_AVX2_FMA) {
     fill_avx2(&l, x, scratch);
@@ -367,7 +361,9 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
       float *dst = y + p * y_plane;
       const float *plane = scratch + (p & 1) * count;
       if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * x_plane, scratch + ((p + 1) & 1) * count);
-      if (kh == 3 && kw == 3) {
+      if (isa >= CK_ISA_AVX512) {
+        ck_depthwise_plane512(&l, plane, wt, kh, kw, b, lo, hi, dst, rows, ow);
+      } else if (kh == 3 && kw == 3) {
         plane_avx2_3(&l, plane, wt, b, lo, hi, dst, rows, ow);
       } else if (kh == 5 && kw == 5) {
         plane_avx2_5(&l, plane, wt, b, lo, hi, dst, rows, ow);
