@@ -28,11 +28,6 @@ int ck_depthwise_supported(long kh, long kw, long stride_h, long stride_w, long 
          pad_bottom < kh && pad_right < kw;
 }
 
-/// Where input row `iy` of a plane starts.
-static inline const float *input_row(const layout *l, const float *plane, long iy) {
-  return plane + (l->ring ? iy % l->ring : iy) * l->w;
-}
-
 /// `first[i] = src[2i]`, `second[i] = src[2i + 1]` for `i < pairs`.
 static void deinterleave(const float *src, long pairs, float *first, float *second) {
   for (long i = 0; i < pairs; i++) {
@@ -345,6 +340,17 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
   if (isa >= CK_ISA_AVX512) l.cols = (l.cols + 15) / 16 * 16;
   l.half = l.rows * l.cols + SLACK;
   long count = stride == 1 ? l.half : 2 * l.half;
+#if CK_X86
+  if (isa >= CK_ISA_AVX512 && ck_depthwise512_reads_input(kh, kw, stride, w)) {
+    // Narrow stride-1 planes are read in place, zero lanes past their edges: no scratch.
+    for (long p = 0; p < planes; p++) {
+      long c = (first_channel + p) % channels;
+      ck_depthwise_plane512(&l, NULL, x + p * x_plane, weights + c * kh * kw, kh, kw,
+                            bias ? bias[c] : 0.0f, lo, hi, y + p * y_plane, rows, ow);
+    }
+    return 0;
+  }
+#endif
   // Two scratch planes: the next plane is copied in while this one is computed, so the vector
   // loads never wait on the copy's just-written (narrower) stores.
   size_t bytes = (size_t)(2 * count) * sizeof(float);
@@ -362,7 +368,7 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
       const float *plane = scratch + (p & 1) * count;
       if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * x_plane, scratch + ((p + 1) & 1) * count);
       if (isa >= CK_ISA_AVX512) {
-        ck_depthwise_plane512(&l, plane, wt, kh, kw, b, lo, hi, dst, rows, ow);
+        ck_depthwise_plane512(&l, plane, NULL, wt, kh, kw, b, lo, hi, dst, rows, ow);
       } else if (kh == 3 && kw == 3) {
         plane_avx2_3(&l, plane, wt, b, lo, hi, dst, rows, ow);
       } else if (kh == 5 && kw == 5) {

@@ -72,23 +72,37 @@ CK_AVX512 CK_INLINE static __m512 window(__m512 lo, __m512 hi, const int k) {
 #undef SHIFT
 }
 
-/// `ROWS` (≤ 8) output rows × 16 columns from the 64-byte aligned scratch at `base` (the block's
-/// first input row and column): each input row is read as two aligned vectors per column half,
-/// and every tap's window is a lane shift of them (`valignd`) instead of its own unaligned load,
-/// which on a 64-byte vector nearly always spans two cache lines. Each row's windows feed every
-/// output row that reads it. `stride`, `KH`, `KW` and `ROWS` are constants in the callers.
-CK_AVX512 CK_INLINE static void band(const float *base, long cols, long half, const long stride,
-                                     const long KH, const long KW, const int ROWS,
-                                     const float *wt, __m512 b, __m512 lo, __m512 hi,
-                                     float *dst, long ow, long valid) {
+/// `ROWS` (≤ 8) output rows × 16 columns, each input row read as two vectors per column half
+/// and each tap's window a lane shift of them (`valignd`): a 64-byte load at a tap's offset
+/// nearly always spans two cache lines. Each row's windows feed every output row that reads it.
+/// The rows come from the 64-byte aligned scratch at `base` (the block's first input row and
+/// column) or, with `input` (stride 1 only), straight from the input plane: input row `iy0 + ir`
+/// from column `x0` on, zero outside the plane (lanes outside `m0`/`m1`, rows outside `0..<h`).
+/// `stride`, `KH`, `KW` and `ROWS` are constants in the callers.
+CK_AVX512 CK_INLINE static void band(const float *base, long cols, long half, const layout *input,
+                                     const float *plane, long iy0, long x0, __mmask16 m0,
+                                     __mmask16 m1, const long stride, const long KH,
+                                     const long KW, const int ROWS, const float *wt, __m512 b,
+                                     __m512 lo, __m512 hi, float *dst, long ow, long valid) {
   __m512 acc[8];
   for (int r = 0; r < ROWS; r++) acc[r] = b;
 #pragma clang loop unroll(full)
   for (long ir = 0; ir < (ROWS - 1) * stride + KH; ir++) {
-    const float *q = base + ir * cols;
-    __m512 e0 = _mm512_load_ps(q), e1 = _mm512_load_ps(q + 16);
+    __m512 e0, e1;
+    if (input) {
+      long iy = iy0 + ir;
+      e0 = e1 = _mm512_setzero_ps();
+      if (iy >= 0 && iy < input->h) {
+        const float *q = input_row(input, plane, iy) + x0 - input->pad_left;
+        e0 = _mm512_maskz_loadu_ps(m0, q);
+        e1 = _mm512_maskz_loadu_ps(m1, q + 16);
+      }
+    } else {
+      e0 = _mm512_load_ps(base + ir * cols);
+      e1 = _mm512_load_ps(base + ir * cols + 16);
+    }
     __m512 o0 = e0, o1 = e1;
-    if (stride == 2) o0 = _mm512_load_ps(q + half), o1 = _mm512_load_ps(q + half + 16);
+    if (stride == 2) o0 = _mm512_load_ps(base + ir * cols + half), o1 = _mm512_load_ps(base + ir * cols + half + 16);
 #pragma clang loop unroll(full)
     for (long kx = 0; kx < KW; kx++) {
       __m512 x = stride == 1  ? window(e0, e1, (int)kx)
@@ -104,31 +118,59 @@ CK_AVX512 CK_INLINE static void band(const float *base, long cols, long half, co
   for (int r = 0; r < ROWS; r++) store_row(dst + r * ow, &acc[r], 1, lo, hi, valid);
 }
 
-/// One plane by bands of 8 output rows × 16 columns.
-CK_AVX512 CK_INLINE static void plane_bands(const layout *l, const float *s, const float *wt,
-                                            const long stride, const long KH, const long KW,
-                                            float bias, float lo, float hi, float *dst, long oh,
-                                            long ow) {
+/// The band of output rows `oy..<oy + rows` (≤ 8) and columns `x..<x + 16` of a plane (see
+/// ``plane_bands``).
+CK_AVX512 CK_INLINE static void one_band(const layout *l, const float *s, const float *input,
+                                         const float *wt, const long stride, const long KH,
+                                         const long KW, __m512 b, __m512 lo, __m512 hi,
+                                         float *dst, long ow, long oy, long rows, long x) {
+  long valid = ow - x < 16 ? ow - x : 16;
+  // The lanes of input columns x − pad_left + j inside the plane, j < 32.
+  long first = x - l->pad_left, lo_j = first < 0 ? -first : 0, hi_j = l->w - first;
+  if (hi_j > 32) hi_j = 32;
+  unsigned long long bits = hi_j > lo_j ? ((1ull << hi_j) - 1) & ~((1ull << lo_j) - 1) : 0;
+  __mmask16 m0 = (__mmask16)bits, m1 = (__mmask16)(bits >> 16);
+  long iy0 = oy * stride - l->pad_top;
+  const float *q = s ? s + oy * stride * l->cols + x : NULL;
+  float *d = dst + oy * ow + x;
+#define BAND(R)                                                                                    \
+  band(q, l->cols, l->half, input ? l : NULL, input, iy0, x, m0, m1, stride, KH, KW, R, wt, b, lo, \
+       hi, d, ow, valid)
+  switch (rows) {
+  case 8: BAND(8); break;
+  case 7: BAND(7); break;
+  case 6: BAND(6); break;
+  case 5: BAND(5); break;
+  case 4: BAND(4); break;
+  case 3: BAND(3); break;
+  case 2: BAND(2); break;
+  default: BAND(1); break;
+  }
+#undef BAND
+}
+
+/// One plane by bands of 8 output rows × 16 columns, from the scratch `s` or (`input` not NULL)
+/// straight from the input plane at `input`. From the scratch the bands go across the rows,
+/// from the input down the columns (each measured faster than the other order, in a C harness
+/// on the shapes of EfficientNet-Lite0).
+CK_AVX512 CK_INLINE static void plane_bands(const layout *l, const float *s, const float *input,
+                                            const float *wt, const long stride, const long KH,
+                                            const long KW, float bias, float lo, float hi,
+                                            float *dst, long oh, long ow) {
   __m512 b = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-  long row_step = stride * l->cols;
+  if (input) {
+    for (long x = 0; x < ow; x += 16) {
+      for (long oy = 0; oy < oh; oy += 8) {
+        long rows = oh - oy < 8 ? oh - oy : 8;
+        one_band(l, NULL, input, wt, stride, KH, KW, b, vlo, vhi, dst, ow, oy, rows, x);
+      }
+    }
+    return;
+  }
   for (long oy = 0; oy < oh; oy += 8) {
     long rows = oh - oy < 8 ? oh - oy : 8;
     for (long x = 0; x < ow; x += 16) {
-      long valid = ow - x < 16 ? ow - x : 16;
-      const float *q = s + oy * row_step + x;
-      float *d = dst + oy * ow + x;
-#define BAND(R) band(q, l->cols, l->half, stride, KH, KW, R, wt, b, vlo, vhi, d, ow, valid)
-      switch (rows) {
-      case 8: BAND(8); break;
-      case 7: BAND(7); break;
-      case 6: BAND(6); break;
-      case 5: BAND(5); break;
-      case 4: BAND(4); break;
-      case 3: BAND(3); break;
-      case 2: BAND(2); break;
-      default: BAND(1); break;
-      }
-#undef BAND
+      one_band(l, s, NULL, wt, stride, KH, KW, b, vlo, vhi, dst, ow, oy, rows, x);
     }
   }
 }
@@ -173,25 +215,35 @@ CK_AVX512 CK_INLINE static void plane_impl(const layout *l, const float *s, cons
   }
 }
 
-CK_AVX512 void ck_depthwise_plane512(const layout *l, const float *s, const float *wt, long kh,
-                                     long kw, float b, float lo, float hi, float *dst, long oh,
-                                     long ow) {
+int ck_depthwise512_reads_input(long kh, long kw, long stride, long w) {
+  return stride == 1 && kh == kw && (kh == 3 || kh == 5) && w <= 32;
+}
+
+CK_AVX512 void ck_depthwise_plane512(const layout *l, const float *s, const float *input,
+                                     const float *wt, long kh, long kw, float b, float lo,
+                                     float hi, float *dst, long oh, long ow) {
   if (kh == 3 && kw == 3 && l->stride == 1) {
-    plane_bands(l, s, wt, 1, 3, 3, b, lo, hi, dst, oh, ow);
+    plane_bands(l, s, input, wt, 1, 3, 3, b, lo, hi, dst, oh, ow);
   } else if (kh == 3 && kw == 3) {
-    plane_bands(l, s, wt, 2, 3, 3, b, lo, hi, dst, oh, ow);
+    plane_bands(l, s, NULL, wt, 2, 3, 3, b, lo, hi, dst, oh, ow);
   } else if (kh == 5 && kw == 5 && l->stride == 1) {
-    plane_bands(l, s, wt, 1, 5, 5, b, lo, hi, dst, oh, ow);
+    plane_bands(l, s, input, wt, 1, 5, 5, b, lo, hi, dst, oh, ow);
   } else if (kh == 5 && kw == 5) {
-    plane_bands(l, s, wt, 2, 5, 5, b, lo, hi, dst, oh, ow);
+    plane_bands(l, s, NULL, wt, 2, 5, 5, b, lo, hi, dst, oh, ow);
   } else {
     plane_impl(l, s, wt, kh, kw, b, lo, hi, dst, oh, ow);
   }
 }
 #else
-void ck_depthwise_plane512(const layout *l, const float *s, const float *wt, long kh, long kw,
-                           float b, float lo, float hi, float *dst, long oh, long ow) {
-  (void)l, (void)s, (void)wt, (void)kh, (void)kw, (void)b, (void)lo, (void)hi, (void)dst;
-  (void)oh, (void)ow;
+int ck_depthwise512_reads_input(long kh, long kw, long stride, long w) {
+  (void)kh, (void)kw, (void)stride, (void)w;
+  return 0;
+}
+
+void ck_depthwise_plane512(const layout *l, const float *s, const float *input, const float *wt,
+                           long kh, long kw, float b, float lo, float hi, float *dst, long oh,
+                           long ow) {
+  (void)l, (void)s, (void)input, (void)wt, (void)kh, (void)kw, (void)b, (void)lo, (void)hi;
+  (void)dst, (void)oh, (void)ow;
 }
 #endif
