@@ -446,7 +446,9 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
     long blocks = (k + kcMax - 1) / kcMax;
     kcMax = (k + blocks - 1) / blocks;
   }
-  long ncMax = XBLOCK / kcMax / NR * NR;
+  // Whole micro-panels, or all the columns when they fit (196 of a 14×14 map at depth 480
+  // were a block of 192 and one of 4, whose tail could not join the last tile).
+  long ncMax = XBLOCK / kcMax >= col_end - col_begin ? width16 : XBLOCK / kcMax / NR * NR;
   if (ncMax > width16) ncMax = width16;
   size_t bytes = (size_t)(ncMax * kcMax) * sizeof(float);
   float *xp = aligned_alloc(64, (bytes + 63) / 64 * 64);
@@ -482,13 +484,18 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         for (long j = 0, step; j < nc; j += step) {
           long width = nc - j < NR ? nc - j : NR;
           long c = c0 + j;
-          // Two whole micro-panels in one image on AVX-512: one 32-column tile.
-          int pair = isa >= CK_ISA_AVX512 && nc - j >= 2 * NR && (c % hw) + 2 * NR <= hw;
-          step = pair ? 2 * NR : NR;
+          // On AVX-512, three whole micro-panels in one image are one 48-column tile, with the
+          // block's compact tail of 1–4 columns when that follows in the same image; two are a
+          // 32-column tile.
+          long left = nc - j, tw = left - 3 * NR;
+          int triple = isa >= CK_ISA_AVX512 && left >= 3 * NR && (c % hw) + 3 * NR <= hw;
+          if (!triple || tw > 4 || (c % hw) + 3 * NR + tw > hw) tw = 0;
+          int pair = isa >= CK_ISA_AVX512 && left >= 2 * NR && (c % hw) + 2 * NR <= hw;
+          step = triple ? 3 * NR + tw : pair ? 2 * NR : NR;
 #if CK_X86
-          for (long stop = sent + per_tile * (step / NR) < lines ? sent + per_tile * (step / NR)
-                                                                 : lines;
-               next && sent < stop; sent++) {
+          long share = per_tile * ((step + NR - 1) / NR);
+          for (long stop = sent + share < lines ? sent + share : lines; next && sent < stop;
+               sent++) {
             _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
           }
 #endif
@@ -496,7 +503,10 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           if (isa >= CK_ISA_AVX512 && width == NR && (c % hw) + width <= hw) {
             long o = offset_of(c, hw, y_image_stride) + r0 * yp;
             const float *rc = last && residual ? residual + o : NULL;
-            if (pair) {
+            if (triple) {
+              ck_tile512_48(kc, a, b, b + NR * kc, b + 2 * NR * kc, NR, b + 3 * NR * kc, tw,
+                            tw, y + o, yp, rows, accumulate, last, bias6, lo, hi, rc);
+            } else if (pair) {
               ck_tile512(kc, a, b, b + NR * kc, NR, y + o, yp, rows, accumulate, last, bias6, lo,
                          hi, rc);
             } else {

@@ -100,7 +100,108 @@ CK_AVX512 void ck_tile512_16(long kc, const float *a, const float *b, long ldb, 
     tile16_impl(kc, a, b, ldb, c, ldc, rows, accumulate, last, bias, lo, hi, res, MR);
   }
 }
+/// The 48-column tile with up to 4 tail columns. The tail goes by rows: the panel's 6 weights of
+/// a depth step (8 lanes read, the last 2 belonging to the next step and never stored) times the
+/// column's value, one 8-lane FMA per column and step beside the 18 of the 48 columns, whose
+/// time covers the tail accumulators' latency.
+CK_AVX512 CK_INLINE static void tile48_impl(long kc, const float *a, const float *b0,
+                                            const float *b1, const float *b2, long ldb,
+                                            const float *bt, long ldt, const int TW, float *c,
+                                            long ldc, long rows, int accumulate, int last,
+                                            const float *bias, float lo, float hi,
+                                            const float *res, const int R) {
+  __m512 acc[MR][3];
+  __m256 tail[4];
+  for (int r = 0; r < R; r++) {
+    for (int v = 0; v < 3; v++) {
+      acc[r][v] = accumulate && r < rows ? _mm512_loadu_ps(c + r * ldc + 16 * v) : _mm512_setzero_ps();
+    }
+  }
+  for (int i = 0; i < TW; i++) tail[i] = _mm256_setzero_ps();
+  for (long kk = 0; kk < kc; kk++) {
+    __m512 x0 = _mm512_loadu_ps(b0), x1 = _mm512_loadu_ps(b1), x2 = _mm512_loadu_ps(b2);
+    for (int r = 0; r < R; r++) {
+      __m512 av = _mm512_set1_ps(a[r]);
+      acc[r][0] = _mm512_fmadd_ps(av, x0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(av, x1, acc[r][1]);
+      acc[r][2] = _mm512_fmadd_ps(av, x2, acc[r][2]);
+    }
+    if (TW > 0) {
+      __m256 column = _mm256_loadu_ps(a);
+      for (int i = 0; i < TW; i++) tail[i] = _mm256_fmadd_ps(column, _mm256_broadcast_ss(bt + i), tail[i]);
+    }
+    a += MR;
+    b0 += ldb;
+    b1 += ldb;
+    b2 += ldb;
+    bt += ldt;
+  }
+  __m512 vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  for (int r = 0; r < R; r++) {
+    if (r >= rows) break;
+    __m512 bv = _mm512_set1_ps(bias[r]);
+    for (int v = 0; v < 3; v++) {
+      __m512 o = acc[r][v];
+      if (last) {
+        o = _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(o, bv), vlo), vhi);
+        if (res) o = _mm512_add_ps(o, _mm512_loadu_ps(res + r * ldc + 16 * v));
+      }
+      _mm512_storeu_ps(c + r * ldc + 16 * v, o);
+    }
+  }
+  for (int i = 0; i < TW; i++) {
+    float v[8];
+    _mm256_storeu_ps(v, tail[i]);
+    for (long r = 0; r < rows; r++) {
+      float *out = c + r * ldc + 48 + i;
+      float x = v[r] + (accumulate ? *out : 0.0f);
+      if (last) {
+        x += bias[r];
+        x = x < lo ? lo : x;
+        x = x > hi ? hi : x;
+        if (res) x += res[r * ldc + 48 + i];
+      }
+      *out = x;
+    }
+  }
+}
+
+CK_AVX512 void ck_tile512_48(long kc, const float *a, const float *b0, const float *b1,
+                             const float *b2, long ldb, const float *bt, long ldt, long tw,
+                             float *c, long ldc, long rows, int accumulate, int last,
+                             const float *bias, float lo, float hi, const float *res) {
+#define TILE48(TW, R)                                                                              \
+  tile48_impl(kc, a, b0, b1, b2, ldb, bt, ldt, TW, c, ldc, rows, accumulate, last, bias, lo, hi,   \
+              res, R)
+  if (rows <= 4) {
+    switch (tw) {
+    case 0: TILE48(0, 4); break;
+    case 1: TILE48(1, 4); break;
+    case 2: TILE48(2, 4); break;
+    case 3: TILE48(3, 4); break;
+    default: TILE48(4, 4); break;
+    }
+  } else {
+    switch (tw) {
+    case 0: TILE48(0, MR); break;
+    case 1: TILE48(1, MR); break;
+    case 2: TILE48(2, MR); break;
+    case 3: TILE48(3, MR); break;
+    default: TILE48(4, MR); break;
+    }
+  }
+#undef TILE48
+}
 #else
+void ck_tile512_48(long kc, const float *a, const float *b0, const float *b1, const float *b2,
+                   long ldb, const float *bt, long ldt, long tw, float *c, long ldc, long rows,
+                   int accumulate, int last, const float *bias, float lo, float hi,
+                   const float *res) {
+  (void)kc, (void)a, (void)b0, (void)b1, (void)b2, (void)ldb, (void)bt, (void)ldt, (void)tw;
+  (void)c, (void)ldc, (void)rows, (void)accumulate, (void)last, (void)bias, (void)lo, (void)hi;
+  (void)res;
+}
+
 void ck_tile512_16(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
                    long rows, int accumulate, int last, const float *bias, float lo, float hi,
                    const float *res) {

@@ -20,4 +20,13 @@ void ck_tile512_16(long kc, const float *a, const float *b, long ldb, float *c, 
                    long rows, int accumulate, int last, const float *bias, float lo, float hi,
                    const float *res);
 
+/// ``ck_tile512`` on 48 columns (`b0`, `b1`, `b2`) and `tw` (0…4) more right after them: column
+/// `48 + i` is `bt[kk·ldt + i]` (a compact tail micro-panel, `ldt = tw`, or the pixels after the
+/// 48 with `ldt = ldb`). The 49 columns of a 7×7 map, or the last 52 of a 14×14 one, in one
+/// sweep over the weights instead of three.
+void ck_tile512_48(long kc, const float *a, const float *b0, const float *b1, const float *b2,
+                   long ldb, const float *bt, long ldt, long tw, float *c, long ldc, long rows,
+                   int accumulate, int last, const float *bias, float lo, float hi,
+                   const float *res);
+
 #endif

@@ -11,12 +11,14 @@ struct PackedWeightsTests {
   /// the 7×7 and 14×14 maps of EfficientNet-Lite0; images of 512 pixels or more with K ≤ 256
   /// (read in place, no packing) with tails, partial panels and batches; on AVX-512, 32-column
   /// tiles of two micro-panels, alone, after one of 16, and over several depth blocks (K 1000
-  /// on 400 columns).
+  /// on 400 columns), and 48-column tiles with a tail of 1–4 columns (7×7 and 14×14 maps, over
+  /// two depth blocks, with a partial panel) or without (an image's tail in the next image).
   static let shapes: [(Int, Int, Int, Int)] = [
     (1, 1, 1, 1), (6, 1, 16, 1), (7, 5, 49, 2), (13, 300, 17, 3), (17, 1, 33, 2), (32, 27, 100, 1),
     (5, 257, 50, 1), (24, 16, 1, 8), (12, 600, 49, 3), (96, 16, 196, 1), (2, 9, 7, 5),
     (40, 24, 200, 2), (32, 1151, 49, 1), (7, 1300, 33, 1), (13, 20, 530, 3), (16, 32, 1024, 2),
     (7, 256, 515, 1), (25, 257, 600, 2), (9, 1000, 400, 1),
+    (7, 1300, 49, 1), (13, 100, 196, 1), (5, 40, 51, 2),
   ]
 
   @Test("the packed GEMM (each instruction set) equals the reference, with and without bias and clamp")
