@@ -619,6 +619,66 @@ static void gemm_direct(int isa, const float *packed, long m, long k, const sour
 }
 #endif
 
+#if CK_X86
+/// ``gemm`` for a small map on AVX-512 (48 to 511 pixels, depth up to `KCMAX`): X read where it
+/// is, each image's columns by 48-column tiles whose last takes the image's last 1–4 columns
+/// along, then tiles of 32 and 16; the columns left of each image (at most 15) go through
+/// ``gemm``. An image's X (at most 2.6 MB, 225 KB for a 7×7 map at depth 1152) is swept by every
+/// weight panel in turn.
+static void gemm_map512(const float *packed, long m, long k, const source *src, long row_begin,
+                        long row_end, long col_begin, long col_end, const float *bias, float lo,
+                        float hi, const float *residual, float *y, long y_plane,
+                        long y_image_stride) {
+  long hw = src->hw, ldb = src->plane;
+  if (row_end > m) row_end = m;
+  for (long n = col_begin / hw; n * hw < col_end; n++) {
+    long p0 = col_begin > n * hw ? col_begin - n * hw : 0;
+    long p1 = col_end < (n + 1) * hw ? col_end - n * hw : hw;
+    const float *x = src->x + n * src->image_stride;
+    float *yn = y + n * y_image_stride;
+    const float *rn = residual ? residual + n * y_image_stride : NULL;
+    long done = p0;
+    for (long r0 = row_begin; r0 < row_end; r0 += MR) {
+      const float *a = packed + r0 * k;
+      long rows = row_end - r0 < MR ? row_end - r0 : MR;
+      float bias6[MR] = {0};
+      for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
+      // The next panel's weights to L2, a share before each tile (as in ``gemm``).
+      const float *next = r0 + MR < row_end ? a + MR * k : NULL;
+      long lines = (MR * k * (long)sizeof(float) + 63) / 64;
+      long per_tile = (lines * 3 * NR + (p1 - p0) - 1) / (p1 - p0), sent = 0;
+      long p = p0;
+      while (p + 3 * NR <= p1) {
+        for (long stop = sent + per_tile < lines ? sent + per_tile : lines; next && sent < stop;
+             sent++) {
+          _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
+        }
+        long tw = p1 - p - 3 * NR <= 4 ? p1 - p - 3 * NR : 0;
+        long o = r0 * y_plane + p;
+        ck_tile512_48(k, a, x + p, x + p + NR, x + p + 2 * NR, ldb, x + p + 3 * NR, ldb, tw,
+                      yn + o, y_plane, rows, 0, 1, bias6, lo, hi, rn ? rn + o : NULL);
+        p += 3 * NR + tw;
+      }
+      for (; p + 2 * NR <= p1; p += 2 * NR) {
+        long o = r0 * y_plane + p;
+        ck_tile512(k, a, x + p, x + p + NR, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
+                   rn ? rn + o : NULL);
+      }
+      for (; p + NR <= p1; p += NR) {
+        long o = r0 * y_plane + p;
+        ck_tile512_16(k, a, x + p, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
+                      rn ? rn + o : NULL);
+      }
+      done = p;
+    }
+    if (done < p1) {
+      gemm(CK_ISA_AVX512, packed, m, k, src, row_begin, row_end, n * hw + done, n * hw + p1,
+           bias, lo, hi, residual, y, y_plane, y_image_stride);
+    }
+  }
+}
+#endif
+
 /// Both entry points on one X: `hw` columns per image, X's rows `x_plane` floats apart and Y's
 /// `y_plane`.
 static void gemm_planes(int isa, const float *packed, long m, long k, const float *x, long hw,
@@ -634,6 +694,11 @@ static void gemm_planes(int isa, const float *packed, long m, long k, const floa
   // Large images with shallow weights: reading X in place beat packing it (A/B on the
   // EfficientNet-Lite0 shapes: 32→16 at 112×112 0.37 → 0.27 ms, 24→144 at 56×56 0.37 → 0.31
   // ms); 7×7 and 14×14 maps stay packed (their tails and deep weights favour the packing).
+  if (isa >= CK_ISA_AVX512 && k > 0 && k <= KCMAX && hw >= 3 * NR && hw < DIRECT_MIN_PIXELS) {
+    gemm_map512(packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi, residual,
+                y, y_plane, y_image_stride);
+    return;
+  }
   if (isa >= CK_ISA_AVX2_FMA && k > 0 && k <= DIRECT_MAX_DEPTH && hw >= DIRECT_MIN_PIXELS) {
     gemm_direct(isa, packed, m, k, &s, row_begin, row_end, col_begin, col_end, bias, lo, hi,
                 residual, y, y_plane, y_image_stride);
