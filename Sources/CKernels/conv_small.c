@@ -13,6 +13,7 @@
 #include "ckernels.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 
 #define MR CK_PANEL_ROWS
@@ -127,6 +128,38 @@ CK_AVX2 static void row_tiles(const float *a, long k, const float *const *tap, l
     row_tiles_impl(a, k, tap, ow, bias6, rows, lo, hi, y, ohw, MR);
   }
 }
+
+/// Lays out one input row: padded column `q < columns` holds `src[q − first]` for `first ≤ q <
+/// last` and zero elsewhere, at `row[q]` (stride 1) or `row[(q mod 2)·half + q / 2]` (stride 2:
+/// the even columns, then the odd ones), split 8 pairs at a time (the element loop took 2.3 % of
+/// a forward pass).
+CK_AVX2 static void lay_out_row(const float *src, long first, long last, long columns,
+                                long stride, long half, float *row) {
+  long n = last - first;
+  if (stride == 1) {
+    memset(row, 0, (size_t)first * sizeof(float));
+    memcpy(row + first, src, (size_t)n * sizeof(float));
+    memset(row + last, 0, (size_t)(columns - last) * sizeof(float));
+    return;
+  }
+  memset(row, 0, (size_t)(2 * half) * sizeof(float));
+  // src[2i] lands in the half of `first`'s parity, src[2i + 1] in the other.
+  float *a = (first & 1) ? row + half + first / 2 : row + first / 2;
+  float *b = (first & 1) ? row + (first + 1) / 2 : row + half + first / 2;
+  long i = 0;
+  for (; 2 * i + 16 <= n; i += 8) {
+    __m256 lo = _mm256_loadu_ps(src + 2 * i), hi = _mm256_loadu_ps(src + 2 * i + 8);
+    // [l0 l2 h0 h2 l4 l6 h4 h6] → [l0 l2 l4 l6 h0 h2 h4 h6]
+    __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+    __m256 o = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(a + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), 0xD8)));
+    _mm256_storeu_ps(b + i, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), 0xD8)));
+  }
+  for (; 2 * i < n; i++) {
+    a[i] = src[2 * i];
+    if (2 * i + 1 < n) b[i] = src[2 * i + 1];
+  }
+}
 #endif
 
 int ck_conv_small(const float *packed, long m, long channels, long h, long w, long kh, long kw,
@@ -169,15 +202,7 @@ int ck_conv_small(const float *packed, long m, long channels, long h, long w, lo
         long last = pad_left + w < columns ? pad_left + w : columns;
         if (last < first) last = first;
         const float *src = x + (ci * h + (first < columns ? iy : 0)) * w;
-        if (stride == 1) {
-          for (long q = 0; q < first; q++) row[q] = 0.0f;
-          for (long q = first; q < last; q++) row[q] = src[q - pad_left];
-          for (long q = last; q < columns; q++) row[q] = 0.0f;
-        } else {
-          for (long q = 0; q < first; q++) row[(q & 1) * half + q / 2] = 0.0f;
-          for (long q = first; q < last; q++) row[(q & 1) * half + q / 2] = src[q - pad_left];
-          for (long q = last; q < columns; q++) row[(q & 1) * half + q / 2] = 0.0f;
-        }
+        lay_out_row(src, first, last, columns, stride, half, row);
       }
     }
     for (long p = 0; p * MR < m; p++) {
