@@ -3,11 +3,12 @@
 //
 // Blocking: depth in blocks of KC (deeper, up to KCMAX, when the columns are few), columns in
 // blocks of XBLOCK / depth (X's block is packed into 16-column micro-panels, zero past the last
-// column, and stays in L2). For each 6-row weight
-// panel (in L1) the 6×16 micro-tile (12 YMM accumulators) sweeps the block's micro-panels, so
-// the output is written as six sequential streams (output rows are whole image planes apart,
-// which would alias in L1 if many rows were written at once). Bias and clamp (and a fused
-// residual Add) are applied when the last depth block stores the tile.
+// column, and stays in L2). For each 6-row weight panel (in L1) the 6×16 micro-tile (12 YMM
+// accumulators; on AVX-512 tiles of 48 and 32 columns, tile512.c) sweeps the block's
+// micro-panels, so the output is written as six sequential streams (output rows are whole image
+// planes apart, which would alias in L1 if many rows were written at once). Bias and clamp (and
+// a fused residual Add) are applied when the last depth block stores the tile. Every tile
+// prefetches the weights it reads `CK_WEIGHTS_AHEAD` floats ahead.
 #include "avx2.h"
 #include "ckernels.h"
 #include "tile512.h"
@@ -252,6 +253,7 @@ CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const floa
     }
   }
   for (long kk = 0; kk < kc; kk++) {
+    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
     __m256 b0 = _mm256_load_ps(b);
     __m256 b1 = nv > 1 ? _mm256_load_ps(b + 8) : b0;
     for (int r = 0; r < MR; r++) {
@@ -288,6 +290,7 @@ CK_AVX2 CK_INLINE static void tile_avx2_direct_impl(long k, const float *a, cons
   __m256 acc[MR][2];
   for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   for (long kk = 0; kk < k; kk++) {
+    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
     __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     for (int r = 0; r < R; r++) {
       __m256 av = _mm256_broadcast_ss(a + r);
@@ -470,17 +473,6 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
         long rows = row_end - r0 < MR ? row_end - r0 : MR;
         float bias6[MR] = {0};
         for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
-#if CK_X86
-        // The next panel's weights go to L2 while this panel computes, a share before each
-        // tile: at batch 1 the weights come from memory (18 MB a pass, past what L3 keeps of
-        // them between passes). 200 alternating passes, batch 1, one thread: 0.7–0.9 % faster;
-        // prefetching two panels ahead gained the same, into L1 nothing.
-        const float *next = r0 + MR < row_end ? a + MR * k : NULL;
-        long lines = (MR * kc * (long)sizeof(float) + 63) / 64;
-        long tiles = (nc + NR - 1) / NR;
-        long per_tile = (lines + tiles - 1) / tiles;
-        long sent = 0;
-#endif
         for (long j = 0, step; j < nc; j += step) {
           long width = nc - j < NR ? nc - j : NR;
           long c = c0 + j;
@@ -492,13 +484,6 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           if (!triple || tw > 4 || (c % hw) + 3 * NR + tw > hw) tw = 0;
           int pair = isa >= CK_ISA_AVX512 && left >= 2 * NR && (c % hw) + 2 * NR <= hw;
           step = triple ? 3 * NR + tw : pair ? 2 * NR : NR;
-#if CK_X86
-          long share = per_tile * ((step + NR - 1) / NR);
-          for (long stop = sent + share < lines ? sent + share : lines; next && sent < stop;
-               sent++) {
-            _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
-          }
-#endif
           const float *b = xpack + j * kc;
           if (isa >= CK_ISA_AVX512 && width == NR && (c % hw) + width <= hw) {
             long o = offset_of(c, hw, y_image_stride) + r0 * yp;
@@ -643,16 +628,8 @@ static void gemm_map512(const float *packed, long m, long k, const source *src, 
       long rows = row_end - r0 < MR ? row_end - r0 : MR;
       float bias6[MR] = {0};
       for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
-      // The next panel's weights to L2, a share before each tile (as in ``gemm``).
-      const float *next = r0 + MR < row_end ? a + MR * k : NULL;
-      long lines = (MR * k * (long)sizeof(float) + 63) / 64;
-      long per_tile = (lines * 3 * NR + (p1 - p0) - 1) / (p1 - p0), sent = 0;
       long p = p0;
       while (p + 3 * NR <= p1) {
-        for (long stop = sent + per_tile < lines ? sent + per_tile : lines; next && sent < stop;
-             sent++) {
-          _mm_prefetch((const char *)next + 64 * sent, _MM_HINT_T1);
-        }
         long tw = p1 - p - 3 * NR <= 4 ? p1 - p - 3 * NR : 0;
         long o = r0 * y_plane + p;
         ck_tile512_48(k, a, x + p, x + p + NR, x + p + 2 * NR, ldb, x + p + 3 * NR, ldb, tw,

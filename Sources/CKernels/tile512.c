@@ -20,6 +20,7 @@ CK_AVX512 CK_INLINE static void tile_impl(long kc, const float *a, const float *
     acc[r][1] = load ? _mm512_loadu_ps(c + r * ldc + 16) : _mm512_setzero_ps();
   }
   for (long kk = 0; kk < kc; kk++) {
+    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
     __m512 x0 = _mm512_loadu_ps(b0), x1 = _mm512_loadu_ps(b1);
     for (int r = 0; r < R; r++) {
       __m512 av = _mm512_set1_ps(a[r]);
@@ -67,6 +68,7 @@ CK_AVX512 CK_INLINE static void tile16_impl(long kc, const float *a, const float
   }
   long kk = 0;
   for (; kk + 2 <= kc; kk += 2) {
+    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
     __m512 x0 = _mm512_loadu_ps(b), x1 = _mm512_loadu_ps(b + ldb);
     for (int r = 0; r < R; r++) {
       acc[r][0] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, acc[r][0]);
@@ -119,6 +121,7 @@ CK_AVX512 CK_INLINE static void tile48_impl(long kc, const float *a, const float
   }
   for (int i = 0; i < TW; i++) tail[i] = _mm256_setzero_ps();
   for (long kk = 0; kk < kc; kk++) {
+    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
     __m512 x0 = _mm512_loadu_ps(b0), x1 = _mm512_loadu_ps(b1), x2 = _mm512_loadu_ps(b2);
     for (int r = 0; r < R; r++) {
       __m512 av = _mm512_set1_ps(a[r]);
