@@ -21,7 +21,7 @@ struct PackedWeightsTests {
     (7, 1300, 49, 1), (13, 100, 196, 1), (5, 40, 51, 2),
   ]
 
-  @Test("the packed GEMM (each instruction set) equals the reference, with and without bias and clamp")
+  @Test("the packed GEMM (each instruction set) equals the reference, with and without clamp")
   func matchesReference() {
     var rng = SeededRandom(seed: 41)
     for (m, k, hw, images) in Self.shapes {
