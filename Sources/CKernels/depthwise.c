@@ -348,7 +348,7 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
     // Narrow stride-1 planes are read in place, zero lanes past their edges: no scratch.
     for (long p = 0; p < planes; p++) {
       long c = (first_channel + p) % channels;
-      ck_depthwise_plane512(&l, NULL, x + p * x_plane, weights + c * kh * kw, kh, kw,
+      ck_depthwise_plane512(&l, NULL, x + p * x_plane, weights + c * kh * kw, kh,
                             bias ? bias[c] : 0.0f, lo, hi, y + p * y_plane, rows, ow);
     }
     return 0;
@@ -370,8 +370,8 @@ static int depthwise_rows(int isa, const float *x, long x_plane, long ring, long
       float *dst = y + p * y_plane;
       const float *plane = scratch + (p & 1) * count;
       if (p + 1 < planes) fill_avx2(&l, x + (p + 1) * x_plane, scratch + ((p + 1) & 1) * count);
-      if (isa >= CK_ISA_AVX512) {
-        ck_depthwise_plane512(&l, plane, NULL, wt, kh, kw, b, lo, hi, dst, rows, ow);
+      if (isa >= CK_ISA_AVX512 && ck_depthwise512_handles(kh, kw)) {
+        ck_depthwise_plane512(&l, plane, NULL, wt, kh, b, lo, hi, dst, rows, ow);
       } else if (kh == 3 && kw == 3) {
         plane_avx2_3(&l, plane, wt, b, lo, hi, dst, rows, ow);
       } else if (kh == 5 && kw == 5) {

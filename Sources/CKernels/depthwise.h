@@ -20,6 +20,9 @@ static inline const float *input_row(const layout *l, const float *plane, long i
   return plane + (l->ring ? iy % l->ring : iy) * l->w;
 }
 
+/// Whether ``ck_depthwise_plane512`` handles this window: 3×3 or 5×5.
+int ck_depthwise512_handles(long kh, long kw);
+
 /// Whether ``ck_depthwise_plane512`` reads this window straight from the input plane (no
 /// scratch copy): stride 1, 3×3 or 5×5, planes at most 32 wide. In a C harness against the
 /// scratch copy, median of 41 calls: 672 planes 14×14 5×5 0.069 → 0.053 ms, 480 × 14×14 3×3
@@ -28,14 +31,14 @@ static inline const float *input_row(const layout *l, const float *plane, long i
 /// aligned vectors from it.
 int ck_depthwise512_reads_input(long kh, long kw, long stride, long w);
 
-/// One plane of ``ck_depthwise_rows`` with 16-lane vectors: output rows `0..<oh` (`ow` wide, at
-/// `dst`) from the padded plane at `scratch` (laid out as `l`, 64-byte aligned rows of whole
-/// vectors holding the output width rounded up to 16 plus the taps) or, for the windows of
-/// ``ck_depthwise512_reads_input``, from the input plane at `input` itself (its rows as `l` says:
-/// `h`, `w`, `ring`, `pad_top` and `pad_left`); weights `wt` (`kh × kw`), bias `b`, clamp
-/// `lo...hi`. CPUs with AVX-512 F only.
+/// One plane of ``ck_depthwise_rows`` with 16-lane vectors, for a `k × k` window that
+/// ``ck_depthwise512_handles``: output rows `0..<oh` (`ow` wide, at `dst`) from the padded plane
+/// at `scratch` (laid out as `l`, 64-byte aligned rows of whole vectors holding the output width
+/// rounded up to 16 plus the taps) or, for the windows of ``ck_depthwise512_reads_input``, from
+/// the input plane at `input` itself (its rows as `l` says: `h`, `w`, `ring`, `pad_top` and
+/// `pad_left`); weights `wt` (`k × k`), bias `b`, clamp `lo...hi`. CPUs with AVX-512 F only.
 void ck_depthwise_plane512(const layout *l, const float *scratch, const float *input,
-                           const float *wt, long kh, long kw, float b, float lo, float hi,
-                           float *dst, long oh, long ow);
+                           const float *wt, long k, float b, float lo, float hi, float *dst,
+                           long oh, long ow);
 
 #endif

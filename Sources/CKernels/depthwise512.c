@@ -1,14 +1,14 @@
-// The depthwise plane kernel with 16-lane vectors (depthwise.c lays out the padded scratch
-// planes, 64-byte aligned rows of whole vectors, and calls this on CPUs with AVX-512 F).
+// The depthwise plane kernel with 16-lane vectors for 3×3 and 5×5 windows (every one in
+// EfficientNet-Lite0; depthwise.c lays out the padded scratch planes, 64-byte aligned rows of
+// whole vectors, calls this on CPUs with AVX-512 F and keeps its AVX2 kernel for other windows).
 //
-// 3×3 and 5×5 windows (every one in EfficientNet-Lite0) go by bands of 8 output rows × 16
-// columns: eight ZMM accumulators, enough independent FMAs to cover their latency on two 512-bit
-// pipes. Each input row is read as two aligned vectors (per column half for stride 2) and each
-// tap's window is a lane shift of them (`valignd`): a 64-byte load at a tap's offset nearly
-// always spans two cache lines. In a C harness, median of 41 calls against the AVX2 kernel:
-// 144 planes 56×56 3×3 0.127 → 0.081 ms, 240 × 28×28 5×5 0.152 → 0.082, 672 × 14×14 5×5
-// 0.128 → 0.069, 96 × 112×112 3×3 stride 2 0.160 → 0.151. Other windows take one unaligned
-// load per tap, the taps outermost.
+// Planes go by bands of 8 output rows × 16 columns: eight ZMM accumulators, enough independent
+// FMAs to cover their latency on two 512-bit pipes. Each input row is read as two aligned
+// vectors (per column half for stride 2) and each tap's window is a lane shift of them
+// (`valignd`): a 64-byte load at a tap's offset nearly always spans two cache lines. In a C
+// harness, median of 41 calls against the AVX2 kernel: 144 planes 56×56 3×3 0.127 → 0.081 ms,
+// 240 × 28×28 5×5 0.152 → 0.082, 672 × 14×14 5×5 0.128 → 0.069, 96 × 112×112 3×3 stride 2
+// 0.160 → 0.151.
 //
 // A row's last partial vector is stored under a lane mask, which AVX-512 runs as a plain store
 // (the AVX2 kernel moves its last block left instead, as `vmaskmovps` is microcode on AMD).
@@ -17,43 +17,15 @@
 #include "depthwise.h"
 
 #if CK_X86
-/// Stores `NV` vectors of a row, `valid` columns of them.
-CK_AVX512 CK_INLINE static void store_row(float *d, const __m512 *acc, const int NV, __m512 lo,
-                                          __m512 hi, long valid) {
-  for (int v = 0; v < NV; v++) {
-    __m512 out = _mm512_min_ps(_mm512_max_ps(acc[v], lo), hi);
-    long n = valid - 16 * v;
-    if (n >= 16) {
-      _mm512_storeu_ps(d + 16 * v, out);
-    } else if (n > 0) {
-      _mm512_mask_storeu_ps(d + 16 * v, ck_mask16(n), out);
-    }
+/// Stores a row's vector, `valid` (1…16) columns of it, clamped.
+CK_AVX512 CK_INLINE static void store_row(float *d, __m512 acc, __m512 lo, __m512 hi,
+                                          long valid) {
+  __m512 out = _mm512_min_ps(_mm512_max_ps(acc, lo), hi);
+  if (valid >= 16) {
+    _mm512_storeu_ps(d, out);
+  } else {
+    _mm512_mask_storeu_ps(d, ck_mask16(valid), out);
   }
-}
-
-/// `ROWS` output rows × `NV` vectors (`ROWS · NV` ≤ 8), the taps outermost: each weight is
-/// broadcast once for the block's `ROWS · NV` FMAs.
-CK_AVX512 CK_INLINE static void block(const float *base, long row_step, long cols,
-                                      const long *taps, const float *wt, const long kh,
-                                      const long kw, const int ROWS, const int NV, __m512 b,
-                                      __m512 lo, __m512 hi, float *dst, long ow, long valid) {
-  __m512 acc[8][2];
-  for (int r = 0; r < ROWS; r++) {
-    for (int v = 0; v < NV; v++) acc[r][v] = b;
-  }
-  for (long ky = 0; ky < kh; ky++) {
-    const float *q0 = base + ky * cols;
-    for (long kx = 0; kx < kw; kx++) {
-      __m512 wv = _mm512_set1_ps(wt[ky * kw + kx]);
-      const float *q = q0 + taps[kx];
-      for (int r = 0; r < ROWS; r++) {
-        for (int v = 0; v < NV; v++) {
-          acc[r][v] = _mm512_fmadd_ps(wv, _mm512_loadu_ps(q + r * row_step + 16 * v), acc[r][v]);
-        }
-      }
-    }
-  }
-  for (int r = 0; r < ROWS; r++) store_row(dst + r * ow, acc[r], NV, lo, hi, valid);
 }
 
 /// Floats `k..<k + 16` of the 32 in `lo ‖ hi` (`k` ≤ 7, a constant once inlined).
@@ -115,7 +87,7 @@ CK_AVX512 CK_INLINE static void band(const float *base, long cols, long half, co
       }
     }
   }
-  for (int r = 0; r < ROWS; r++) store_row(dst + r * ow, &acc[r], 1, lo, hi, valid);
+  for (int r = 0; r < ROWS; r++) store_row(dst + r * ow, acc[r], lo, hi, valid);
 }
 
 /// The band of output rows `oy..<oy + rows` (≤ 8) and columns `x..<x + 16` of a plane (see
@@ -175,75 +147,39 @@ CK_AVX512 CK_INLINE static void plane_bands(const layout *l, const float *s, con
   }
 }
 
-/// Rows `0..<oh` by the tap-outer blocks: 4 rows × 32 columns, or 8 × 16 on narrow planes.
-CK_AVX512 CK_INLINE static void plane_impl(const layout *l, const float *s, const float *wt,
-                                           const long kh, const long kw, float bias, float lo,
-                                           float hi, float *dst, long oh, long ow) {
-  long taps[7];
-  for (long kx = 0; kx < kw; kx++) taps[kx] = tap_offset(l, kx);
-  long row_step = l->stride * l->cols;
-  __m512 b = _mm512_set1_ps(bias), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
-  // Rows of one vector go 8 at a time, so that a 14-wide plane still has eight FMA chains.
-  const long tall = ow <= 16 ? 8 : 4;
-  for (long oy = 0; oy < oh; oy += tall) {
-    long rows = oh - oy < tall ? oh - oy : tall;
-    const float *base = s + oy * row_step;
-    for (long x = 0; x < ow; x += 32) {
-      long valid = ow - x < 32 ? ow - x : 32;
-      const float *q = base + x;
-      float *d = dst + oy * ow + x;
-#define BLOCK(R, V) block(q, row_step, l->cols, taps, wt, kh, kw, R, V, b, vlo, vhi, d, ow, valid)
-      if (valid > 16) {
-        if (rows == 4) BLOCK(4, 2);
-        if (rows == 3) BLOCK(3, 2);
-        if (rows == 2) BLOCK(2, 2);
-        if (rows == 1) BLOCK(1, 2);
-      } else {
-        switch (rows) {
-        case 8: BLOCK(8, 1); break;
-        case 7: BLOCK(7, 1); break;
-        case 6: BLOCK(6, 1); break;
-        case 5: BLOCK(5, 1); break;
-        case 4: BLOCK(4, 1); break;
-        case 3: BLOCK(3, 1); break;
-        case 2: BLOCK(2, 1); break;
-        default: BLOCK(1, 1); break;
-        }
-      }
-#undef BLOCK
-    }
-  }
-}
+int ck_depthwise512_handles(long kh, long kw) { return kh == kw && (kh == 3 || kh == 5); }
 
 int ck_depthwise512_reads_input(long kh, long kw, long stride, long w) {
-  return stride == 1 && kh == kw && (kh == 3 || kh == 5) && w <= 32;
+  return ck_depthwise512_handles(kh, kw) && stride == 1 && w <= 32;
 }
 
 CK_AVX512 void ck_depthwise_plane512(const layout *l, const float *s, const float *input,
-                                     const float *wt, long kh, long kw, float b, float lo,
-                                     float hi, float *dst, long oh, long ow) {
-  if (kh == 3 && kw == 3 && l->stride == 1) {
+                                     const float *wt, long k, float b, float lo, float hi,
+                                     float *dst, long oh, long ow) {
+  if (k == 3 && l->stride == 1) {
     plane_bands(l, s, input, wt, 1, 3, 3, b, lo, hi, dst, oh, ow);
-  } else if (kh == 3 && kw == 3) {
+  } else if (k == 3) {
     plane_bands(l, s, NULL, wt, 2, 3, 3, b, lo, hi, dst, oh, ow);
-  } else if (kh == 5 && kw == 5 && l->stride == 1) {
+  } else if (l->stride == 1) {
     plane_bands(l, s, input, wt, 1, 5, 5, b, lo, hi, dst, oh, ow);
-  } else if (kh == 5 && kw == 5) {
-    plane_bands(l, s, NULL, wt, 2, 5, 5, b, lo, hi, dst, oh, ow);
   } else {
-    plane_impl(l, s, wt, kh, kw, b, lo, hi, dst, oh, ow);
+    plane_bands(l, s, NULL, wt, 2, 5, 5, b, lo, hi, dst, oh, ow);
   }
 }
 #else
+int ck_depthwise512_handles(long kh, long kw) {
+  (void)kh, (void)kw;
+  return 0;
+}
+
 int ck_depthwise512_reads_input(long kh, long kw, long stride, long w) {
   (void)kh, (void)kw, (void)stride, (void)w;
   return 0;
 }
 
 void ck_depthwise_plane512(const layout *l, const float *s, const float *input, const float *wt,
-                           long kh, long kw, float b, float lo, float hi, float *dst, long oh,
-                           long ow) {
-  (void)l, (void)s, (void)input, (void)wt, (void)kh, (void)kw, (void)b, (void)lo, (void)hi;
-  (void)dst, (void)oh, (void)ow;
+                           long k, float b, float lo, float hi, float *dst, long oh, long ow) {
+  (void)l, (void)s, (void)input, (void)wt, (void)k, (void)b, (void)lo, (void)hi, (void)dst;
+  (void)oh, (void)ow;
 }
 #endif
