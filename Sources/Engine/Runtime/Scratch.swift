@@ -20,6 +20,13 @@ final class Scratch: Sendable {
 
   private let free = Mutex<[Block]>([])
 
+  deinit {
+    free.withLock { blocks in
+      for block in blocks { block.pointer.deallocate() }
+      blocks.removeAll()
+    }
+  }
+
   /// Calls `body` with at least `count` floats of uninitialised memory, valid during the call.
   func withFloats<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
     var block = free.withLock { $0.popLast() }
