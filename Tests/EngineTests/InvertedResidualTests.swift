@@ -78,10 +78,12 @@ struct InvertedResidualTests {
   @Test("predict fuses every block of the default model and equals forward")
   func fusesDefaultModel() throws {
     let model = try DefaultModel.get()
-    // Block 0 (no expand) runs with the stem in front of it (``StemBlock``).
+    // Block 0 (no expand) runs with the stem in front of it (``StemBlock``) where the CPU runs
+    // the direct stem kernel (AVX2), on its own elsewhere.
+    let stems = KernelISA.best.hasAVX2 ? 1 : 0
     let fused = model.predictPlan.steps.filter { $0.opType == "InvertedResidual" }
-    #expect(fused.count == 15)
-    #expect(model.predictPlan.steps.count { $0.opType == "StemBlock" } == 1)
+    #expect(fused.count == 16 - stems)
+    #expect(model.predictPlan.steps.count { $0.opType == "StemBlock" } == stems)
     var rng = SeededRandom(seed: 71)
     for n in [1, 3] {
       let x = rng.tensor([n, 3, 224, 224])
