@@ -4,14 +4,14 @@
 // Blocking: depth in blocks of KC (deeper, up to KCMAX, when the columns are few), columns in
 // blocks of XBLOCK / depth (X's block is packed into 16-column micro-panels, zero past the last
 // column, and stays in L2). For each 6-row weight panel (in L1) the 6×16 micro-tile (12 YMM
-// accumulators; on AVX-512 tiles of 48 and 32 columns, tile512.c) sweeps the block's
+// accumulators, tile_avx2.c; on AVX-512 tiles of 48 and 32 columns, tile512.c) sweeps the block's
 // micro-panels, so the output is written as six sequential streams (output rows are whole image
 // planes apart, which would alias in L1 if many rows were written at once). Bias and clamp (and
 // a fused residual Add) are applied when the last depth block stores the tile. Every tile
 // prefetches the weights it reads `CK_WEIGHTS_AHEAD` floats ahead.
 #include "avx2.h"
 #include "ckernels.h"
-#include "tile512.h"
+#include "tiles.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -240,161 +240,6 @@ static void tile_portable(long kc, const float *a, const float *b, float *c, lon
   }
 }
 
-#if CK_X86
-/// The 6×16 (nv = 2) or 6×8 (nv = 1) micro-tile with AVX2 + FMA.
-CK_AVX2 CK_INLINE static void tile_avx2_impl(long kc, const float *a, const float *b, float *c,
-                                          long ldc, const int nv, int accumulate, int last,
-                                          const float *bias, float lo, float hi,
-                                          const float *res) {
-  __m256 acc[MR][2];
-  for (int r = 0; r < MR; r++) {
-    for (int v = 0; v < nv; v++) {
-      acc[r][v] = accumulate ? _mm256_loadu_ps(c + r * ldc + 8 * v) : _mm256_setzero_ps();
-    }
-  }
-  for (long kk = 0; kk < kc; kk++) {
-    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
-    __m256 b0 = _mm256_load_ps(b);
-    __m256 b1 = nv > 1 ? _mm256_load_ps(b + 8) : b0;
-    for (int r = 0; r < MR; r++) {
-      __m256 av = _mm256_broadcast_ss(a + r);
-      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-      if (nv > 1) acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-    }
-    a += MR;
-    b += NR;
-  }
-  if (last) {
-    __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    for (int r = 0; r < MR; r++) {
-      __m256 bv = _mm256_broadcast_ss(bias + r);
-      for (int v = 0; v < nv; v++) {
-        acc[r][v] = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc[r][v], bv), vlo), vhi);
-        if (res) acc[r][v] = _mm256_add_ps(acc[r][v], _mm256_loadu_ps(res + r * ldc + 8 * v));
-      }
-    }
-  }
-  for (int r = 0; r < MR; r++) {
-    for (int v = 0; v < nv; v++) _mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
-  }
-}
-
-/// A whole-depth R×16 tile (R = 6, or 4 for a last panel of at most 4 rows: 8 FMAs a step
-/// instead of 12; a 32-row stem or 16-row project computed 6 rows for 2 or 4) read straight
-/// from an NCHW-style X (row `kk` at `b + kk·ldb`, no packing) with bias, clamp and residual,
-/// storing its first `rows` rows.
-CK_AVX2 CK_INLINE static void tile_avx2_direct_impl(long k, const float *a, const float *b,
-                                                    long ldb, float *c, long ldc, long rows,
-                                                    const float *bias, float lo, float hi,
-                                                    const float *res, const int R) {
-  __m256 acc[MR][2];
-  for (int r = 0; r < R; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  for (long kk = 0; kk < k; kk++) {
-    _mm_prefetch((const char *)(a + CK_WEIGHTS_AHEAD), _MM_HINT_T0);
-    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    for (int r = 0; r < R; r++) {
-      __m256 av = _mm256_broadcast_ss(a + r);
-      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
-      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
-    }
-    a += MR;
-    b += ldb;
-  }
-  __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-  for (int r = 0; r < R; r++) {
-    if (r >= rows) break;
-    __m256 bv = _mm256_broadcast_ss(bias + r);
-    for (int v = 0; v < 2; v++) {
-      __m256 o = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(acc[r][v], bv), vlo), vhi);
-      if (res) o = _mm256_add_ps(o, _mm256_loadu_ps(res + r * ldc + 8 * v));
-      _mm256_storeu_ps(c + r * ldc + 8 * v, o);
-    }
-  }
-}
-
-CK_AVX2 static void tile_avx2_direct(long k, const float *a, const float *b, long ldb, float *c,
-                                     long ldc, long rows, const float *bias, float lo, float hi,
-                                     const float *res) {
-  if (rows <= 4) {
-    tile_avx2_direct_impl(k, a, b, ldb, c, ldc, rows, bias, lo, hi, res, 4);
-  } else {
-    tile_avx2_direct_impl(k, a, b, ldb, c, ldc, rows, bias, lo, hi, res, MR);
-  }
-}
-
-CK_AVX2 static void tile_avx2_16(long kc, const float *a, const float *b, float *c, long ldc,
-                                 int accumulate, int last, const float *bias, float lo,
-                                 float hi, const float *res) {
-  tile_avx2_impl(kc, a, b, c, ldc, 2, accumulate, last, bias, lo, hi, res);
-}
-
-CK_AVX2 static void tile_avx2_8(long kc, const float *a, const float *b, float *c, long ldc,
-                                int accumulate, int last, const float *bias, float lo, float hi,
-                                const float *res) {
-  tile_avx2_impl(kc, a, b, c, ldc, 1, accumulate, last, bias, lo, hi, res);
-}
-
-/// Up to 4 single columns of a micro-tile (a narrow tail such as the 49th column of a 7×7
-/// map), vectorised over the panel's 6 rows instead of 16 columns: one FMA per depth step and
-/// column instead of six, with `U` interleaved accumulators per column so the FMAs do not wait
-/// on each other. Lanes 6 and 7 read the next step's weights and are never stored. Column `i`
-/// is `b[kk·W + i]` (a compact tail, ``panel_stride``); its outputs go to `y[at[i] + r·hw]` for
-/// `r < rows`.
-CK_AVX2 CK_INLINE static void columns_avx2_impl(long kc, const float *a, const float *b,
-                                                const int W, const int U, const long *at, long hw,
-                                                long rows, int accumulate, int last,
-                                                const float *bias, float lo, float hi,
-                                                const float *res, float *y) {
-  __m256 acc[4][4];
-  for (int i = 0; i < W; i++) {
-    for (int u = 0; u < U; u++) acc[i][u] = _mm256_setzero_ps();
-  }
-  long kk = 0;
-  for (; kk + U <= kc; kk += U) {
-    for (int u = 0; u < U; u++) {
-      __m256 av = _mm256_loadu_ps(a + (kk + u) * MR);
-      const float *bk = b + (kk + u) * W;
-      for (int i = 0; i < W; i++) acc[i][u] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bk + i), acc[i][u]);
-    }
-  }
-  for (; kk < kc; kk++) {
-    __m256 av = _mm256_loadu_ps(a + kk * MR);
-    for (int i = 0; i < W; i++) {
-      acc[i][0] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(b + kk * W + i), acc[i][0]);
-    }
-  }
-  for (int i = 0; i < W; i++) {
-    __m256 sum = acc[i][0];
-    for (int u = 1; u < U; u++) sum = _mm256_add_ps(sum, acc[i][u]);
-    float v[8];
-    _mm256_storeu_ps(v, sum);
-    for (long r = 0; r < rows; r++) {
-      float *out = y + at[i] + r * hw;
-      float x = v[r] + (accumulate ? *out : 0.0f);
-      if (last) {
-        x += bias[r];
-        x = x < lo ? lo : x;
-        x = x > hi ? hi : x;
-        if (res) x += res[at[i] + r * hw];
-      }
-      *out = x;
-    }
-  }
-}
-
-CK_AVX2 static void columns_avx2(long kc, const float *a, const float *b, long width,
-                                 const long *at, long hw, long rows, int accumulate, int last,
-                                 const float *bias, float lo, float hi, const float *res,
-                                 float *y) {
-  switch (width) {
-  case 1: columns_avx2_impl(kc, a, b, 1, 4, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
-  case 2: columns_avx2_impl(kc, a, b, 2, 4, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
-  case 3: columns_avx2_impl(kc, a, b, 3, 2, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
-  default: columns_avx2_impl(kc, a, b, 4, 2, at, hw, rows, accumulate, last, bias, lo, hi, res, y); break;
-  }
-}
-#endif
-
 /// Runs one micro-tile into `c` (row stride `ldc`, `nv·8` columns all valid).
 static inline void tile(int isa, long kc, const float *a, const float *b, float *c, long ldc,
                         int nv, int accumulate, int last, const float *bias, float lo, float hi,
@@ -402,9 +247,9 @@ static inline void tile(int isa, long kc, const float *a, const float *b, float 
 #if CK_X86
   if (isa >= CK_ISA_AVX2_FMA) {
     if (nv == 2) {
-      tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
+      ck_tile_avx2_16(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
     } else {
-      tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
+      ck_tile_avx2_8(kc, a, b, c, ldc, accumulate, last, bias, lo, hi, res);
     }
     return;
   }
@@ -513,7 +358,7 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
             // (through the 6×16 buffer below, a sixth of the stem's tiles cost more than the
             // other five).
             long o = offset_of(c, hw, y_image_stride) + r0 * yp;
-            tile_avx2_direct(kc, a, b, NR, y + o, yp, rows, bias6, lo, hi,
+            ck_tile_avx2_direct(kc, a, b, NR, y + o, yp, rows, bias6, lo, hi,
                              residual ? residual + o : NULL);
             continue;
           }
@@ -522,7 +367,7 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
           for (long i = 0; i < width; i++) at[i] = offset_of(c + i, hw, y_image_stride) + r0 * yp;
 #if CK_X86
           if (isa >= CK_ISA_AVX2_FMA && width <= 4) {
-            columns_avx2(kc, a, b, width, at, yp, rows, accumulate, last, bias6, lo, hi,
+            ck_columns_avx2(kc, a, b, width, at, yp, rows, accumulate, last, bias6, lo, hi,
                          last ? residual : NULL, y);
             continue;
           }
@@ -550,6 +395,33 @@ static void gemm(int isa, const float *packed, long m, long k, const source *src
 }
 
 #if CK_X86
+/// The columns `*p0..<*p1` of image `n` that the column range `col_begin..<col_end` covers.
+static inline void image_span(long n, long hw, long col_begin, long col_end, long *p0,
+                              long *p1) {
+  *p0 = col_begin > n * hw ? col_begin - n * hw : 0;
+  *p1 = col_end < (n + 1) * hw ? col_end - n * hw : hw;
+}
+
+/// AVX-512 tiles of 32, then 16, columns of one image's X read in place (rows `ldb` apart), from
+/// column `p` as long as they fit before `end`, for the weight panel `a` (rows `r0…`, `rows` of
+/// them): bias, clamp and residual applied, output rows `y_plane` apart. Returns the first
+/// column not done.
+static long tiles512_in_place(long k, const float *a, const float *x, long ldb, long p,
+                              long end, long r0, long rows, const float *bias6, float lo,
+                              float hi, const float *rn, float *yn, long y_plane) {
+  for (; p + 2 * NR <= end; p += 2 * NR) {
+    long o = r0 * y_plane + p;
+    ck_tile512(k, a, x + p, x + p + NR, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
+               rn ? rn + o : NULL);
+  }
+  for (; p + NR <= end; p += NR) {
+    long o = r0 * y_plane + p;
+    ck_tile512_16(k, a, x + p, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
+                  rn ? rn + o : NULL);
+  }
+  return p;
+}
+
 /// ``gemm`` for a shallow 1×1 product on AVX2: whole 16-column tiles read X where it is (the
 /// packing copy cost more than it saved when the weights have few panels to reuse it), in
 /// chunks of columns that stay in L2 while every 6-row panel sweeps them; the tails of each
@@ -565,8 +437,8 @@ static void gemm_direct(int isa, const float *packed, long m, long k, const sour
   if (chunk < tile_width) chunk = tile_width;
   if (row_end > m) row_end = m;
   for (long n = col_begin / hw; n * hw < col_end; n++) {
-    long p0 = col_begin > n * hw ? col_begin - n * hw : 0;
-    long p1 = col_end < (n + 1) * hw ? col_end - n * hw : hw;
+    long p0, p1;
+    image_span(n, hw, col_begin, col_end, &p0, &p1);
     long full = p0 + (p1 - p0) / NR * NR;
     const float *x = src->x + n * src->image_stride;
     float *yn = y + n * y_image_stride;
@@ -579,19 +451,13 @@ static void gemm_direct(int isa, const float *packed, long m, long k, const sour
         float bias6[MR] = {0};
         for (long r = 0; r < rows; r++) bias6[r] = bias ? bias[r0 + r] : 0.0f;
         long p = q0;
-        for (; isa >= CK_ISA_AVX512 && p + 2 * NR <= q1; p += 2 * NR) {
-          long o = r0 * y_plane + p;
-          ck_tile512(k, a, x + p, x + p + NR, src->plane, yn + o, y_plane, rows, 0, 1, bias6, lo,
-                     hi, rn ? rn + o : NULL);
-        }
-        for (; isa >= CK_ISA_AVX512 && p < q1; p += NR) {
-          long o = r0 * y_plane + p;
-          ck_tile512_16(k, a, x + p, src->plane, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
-                        rn ? rn + o : NULL);
+        if (isa >= CK_ISA_AVX512) {
+          p = tiles512_in_place(k, a, x, src->plane, p, q1, r0, rows, bias6, lo, hi, rn, yn,
+                                y_plane);
         }
         for (; p < q1; p += NR) {
           long o = r0 * y_plane + p;
-          tile_avx2_direct(k, a, x + p, src->plane, yn + o, y_plane, rows, bias6, lo, hi,
+          ck_tile_avx2_direct(k, a, x + p, src->plane, yn + o, y_plane, rows, bias6, lo, hi,
                            rn ? rn + o : NULL);
         }
       }
@@ -602,9 +468,7 @@ static void gemm_direct(int isa, const float *packed, long m, long k, const sour
     }
   }
 }
-#endif
 
-#if CK_X86
 /// ``gemm`` for a small map on AVX-512 (48 to 511 pixels, depth up to `KCMAX`): X read where it
 /// is, each image's columns by 48-column tiles whose last takes the image's last 1–4 columns
 /// along, then tiles of 32 and 16; the columns left of each image (at most 15) go through
@@ -617,8 +481,8 @@ static void gemm_map512(const float *packed, long m, long k, const source *src, 
   long hw = src->hw, ldb = src->plane;
   if (row_end > m) row_end = m;
   for (long n = col_begin / hw; n * hw < col_end; n++) {
-    long p0 = col_begin > n * hw ? col_begin - n * hw : 0;
-    long p1 = col_end < (n + 1) * hw ? col_end - n * hw : hw;
+    long p0, p1;
+    image_span(n, hw, col_begin, col_end, &p0, &p1);
     const float *x = src->x + n * src->image_stride;
     float *yn = y + n * y_image_stride;
     const float *rn = residual ? residual + n * y_image_stride : NULL;
@@ -636,17 +500,7 @@ static void gemm_map512(const float *packed, long m, long k, const source *src, 
                       yn + o, y_plane, rows, 0, 1, bias6, lo, hi, rn ? rn + o : NULL);
         p += 3 * NR + tw;
       }
-      for (; p + 2 * NR <= p1; p += 2 * NR) {
-        long o = r0 * y_plane + p;
-        ck_tile512(k, a, x + p, x + p + NR, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
-                   rn ? rn + o : NULL);
-      }
-      for (; p + NR <= p1; p += NR) {
-        long o = r0 * y_plane + p;
-        ck_tile512_16(k, a, x + p, ldb, yn + o, y_plane, rows, 0, 1, bias6, lo, hi,
-                      rn ? rn + o : NULL);
-      }
-      done = p;
+      done = tiles512_in_place(k, a, x, ldb, p, p1, r0, rows, bias6, lo, hi, rn, yn, y_plane);
     }
     if (done < p1) {
       gemm(CK_ISA_AVX512, packed, m, k, src, row_begin, row_end, n * hw + done, n * hw + p1,

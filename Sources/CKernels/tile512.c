@@ -6,7 +6,7 @@
 // latency.
 #include "avx2.h"
 #include "ckernels.h"
-#include "tile512.h"
+#include "tiles.h"
 
 #if CK_X86
 #define MR CK_PANEL_ROWS
